@@ -1,0 +1,81 @@
+/**
+ * The one catalogue of streamscore's errors (house style §3).
+ *
+ * Every error the product raises on purpose is a `StreamscoreError` with a code
+ * from `errorCodes`. Three flags decide what the pipeline does with it:
+ * - `retriable`: a transient fault (broker, registry, coordinator); retry with backoff, keep the records.
+ * - `poison`: permanent for one record; that record goes to the dead-letter topic, the rest go on.
+ * - `fatal`: permanent for the process; refuse to start (or stop) with a clear message and a non-zero exit.
+ * docs/errors.md lists every code; test/unit/errors.test.ts checks that it does.
+ */
+
+export type ErrorKind = 'retriable' | 'poison' | 'fatal';
+
+/** code → [kind, one-line meaning]; the meaning is what docs/errors.md must also say. */
+export const errorCatalogue = {
+  ERR_CONFIG_INVALID: ['fatal', 'The configuration does not match the schema: a key is missing, unknown, or of the wrong type or range.'],
+  ERR_CONFIG_UNREADABLE: ['fatal', 'The configuration file cannot be read or is not valid YAML/JSON.'],
+  ERR_MODEL_UNREADABLE: ['fatal', 'The ONNX model file cannot be read or loaded by onnxruntime.'],
+  ERR_MODEL_MISMATCH: ['fatal', "The model's inputs or outputs do not match what the configuration declares."],
+  ERR_MODEL_UNSUPPORTED_OUTPUT: ['fatal', 'The model has a non-tensor output (for example a ZipMap); export it with plain tensor outputs.'],
+  ERR_SCHEMA_UNREADABLE: ['fatal', 'An Avro schema file named by the configuration cannot be read or parsed.'],
+  ERR_TOPIC_MISSING: ['fatal', 'A topic the configuration names does not exist and will not be created.'],
+  ERR_STARTUP_TIMEOUT: ['fatal', 'The broker or the schema registry did not answer within the configured start-up time.'],
+  ERR_KAFKA_TRANSIENT: ['retriable', 'A transient broker fault (unavailable, coordinator moved, rebalance in progress); retried.'],
+  ERR_KAFKA_FENCED: ['fatal', 'Another instance now owns this transactional id; this instance stops working on that partition.'],
+  ERR_REGISTRY_TRANSIENT: ['retriable', 'The schema registry is unreachable or answered 5xx or timed out; retried.'],
+  ERR_DECODE_MALFORMED: ['poison', 'The record bytes are not valid for the configured codec (not Avro wire format, not JSON).'],
+  ERR_DECODE_UNKNOWN_SCHEMA: ['poison', 'The record names a schema id the registry does not know (404).'],
+  ERR_DECODE_INCOMPATIBLE_SCHEMA: ['poison', "The writer schema cannot be resolved to the configured reader schema."],
+  ERR_FEATURE_MISSING: ['poison', 'A required feature field is missing or null.'],
+  ERR_FEATURE_NOT_FINITE: ['poison', 'A feature value is NaN or infinite.'],
+  ERR_FEATURE_TYPE: ['poison', 'A feature value cannot be converted to the declared dtype (or a category is not in the vocabulary).'],
+  ERR_OUTPUT_UNMAPPABLE: ['poison', "The model's output for this record cannot be mapped to a prediction (NaN score, label out of range)."],
+  ERR_SHUTDOWN_TIMEOUT: ['fatal', 'The window in flight did not commit or abort within the shutdown deadline.'],
+  ERR_STACK_JAVA_MISSING: ['fatal', 'The local stack needs Java (17+ for Kafka, 21+ for the registry) and found none suitable.'],
+  ERR_STACK_MAVEN_MISSING: ['fatal', 'The local stack needs Maven (mvn) on the PATH to fetch Kafka and the registry from Maven Central.'],
+  ERR_STACK_DOWNLOAD_FAILED: ['fatal', 'Maven could not fetch the Kafka or registry artifacts.'],
+  ERR_STACK_PORT_IN_USE: ['fatal', 'A port the local stack was told to use is taken by another process.'],
+  ERR_STACK_START_TIMEOUT: ['fatal', 'A local stack process started but did not answer in time; see its log file.'],
+  ERR_BACKFILL_RANGE: ['fatal', 'The backfill range is invalid (--to before --from, malformed offsets or times).'],
+} as const satisfies Record<string, readonly [ErrorKind, string]>;
+
+export type ErrorCode = keyof typeof errorCatalogue;
+
+export interface RecordCoordinates {
+  topic: string;
+  partition: number;
+  offset: string;
+}
+
+export interface StreamscoreErrorOptions {
+  cause?: unknown;
+  record?: RecordCoordinates;
+  /** The pipeline stage that raised it, for logs and dead-letter headers. */
+  stage?: string;
+}
+
+export class StreamscoreError extends Error {
+  override readonly name = 'StreamscoreError';
+  readonly code: ErrorCode;
+  readonly record?: RecordCoordinates;
+  readonly stage?: string;
+  readonly retriable: boolean;
+  readonly poison: boolean;
+  readonly fatal: boolean;
+
+  constructor(code: ErrorCode, message: string, options: StreamscoreErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    this.record = options.record;
+    this.stage = options.stage;
+    const kind = errorCatalogue[code][0];
+    this.retriable = kind === 'retriable';
+    this.poison = kind === 'poison';
+    this.fatal = kind === 'fatal';
+  }
+}
+
+export function isStreamscoreError(error: unknown): error is StreamscoreError {
+  return error instanceof StreamscoreError;
+}
