@@ -1,0 +1,20 @@
+#!/usr/bin/env node
+import { Command } from 'commander';
+import { checkCommand } from './check-command.js';
+import { runCommand } from './run-command.js';
+
+const program = new Command()
+  .name('streamscore')
+  .description('Exactly-once, windowed batch inference for Kafka with ONNX models');
+
+program.command('run')
+  .description('Consume, score each window as one batch, produce predictions exactly once')
+  .requiredOption('-c, --config <file>', 'configuration file (YAML or JSON)')
+  .action(runCommand);
+
+program.command('check')
+  .description('Validate a configuration, its model and schemas without connecting anywhere')
+  .requiredOption('-c, --config <file>', 'configuration file (YAML or JSON)')
+  .action(checkCommand);
+
+await program.parseAsync(process.argv);

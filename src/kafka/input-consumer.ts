@@ -1,0 +1,122 @@
+import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
+import type { InputRecord } from '../records/types.js';
+
+export interface TopicPartition {
+  topic: string;
+  partition: number;
+}
+
+export interface BatchContext {
+  highWatermark: string;
+  /** True once a seek or rebalance made this batch obsolete. */
+  isStale(): boolean;
+  heartbeat(): Promise<void>;
+}
+
+export interface InputHandlers {
+  /** The full new assignment after each rebalance (kafkajs has no revoke callback: revoked = old − new). */
+  onAssignment(memberId: string, assignment: TopicPartition[]): void;
+  /** Records of one partition, in offset order. Resolve to let the fetch loop go on. */
+  onRecords(topic: string, partition: number, records: InputRecord[], context: BatchContext): Promise<void>;
+  onCrash(error: Error, restarting: boolean): void;
+}
+
+export interface InputConsumerOptions {
+  groupId: string;
+  sessionTimeoutMs: number;
+  heartbeatIntervalMs: number;
+  fromBeginning: boolean;
+}
+
+/**
+ * The consumer side of the pipeline, kafkajs kept inside. read_committed (kafkajs' default) and
+ * no auto-commit: offsets are only ever committed inside the transactions that carry the outputs.
+ */
+export class InputConsumer {
+  private readonly consumer: Consumer;
+
+  constructor(kafka: Kafka, private readonly options: InputConsumerOptions) {
+    this.consumer = kafka.consumer({
+      groupId: options.groupId,
+      sessionTimeout: options.sessionTimeoutMs,
+      heartbeatInterval: options.heartbeatIntervalMs,
+      rebalanceTimeout: Math.max(60_000, options.sessionTimeoutMs),
+      readUncommitted: false,
+      maxWaitTimeInMs: 250,
+      allowAutoTopicCreation: false,
+    });
+  }
+
+  async start(subscription: { topics?: string[]; topicPattern?: string }, handlers: InputHandlers): Promise<void> {
+    const { GROUP_JOIN, CRASH } = this.consumer.events;
+    this.consumer.on(GROUP_JOIN, (event) => {
+      const assignment: TopicPartition[] = [];
+      for (const [topic, partitions] of Object.entries(event.payload.memberAssignment)) {
+        for (const partition of partitions) assignment.push({ topic, partition });
+      }
+      handlers.onAssignment(event.payload.memberId, assignment);
+    });
+    this.consumer.on(CRASH, (event) => handlers.onCrash(event.payload.error, event.payload.restart));
+    await this.consumer.connect();
+    const topics = subscription.topicPattern ? [new RegExp(subscription.topicPattern)] : (subscription.topics ?? []);
+    await this.consumer.subscribe({ topics, fromBeginning: this.options.fromBeginning });
+    await this.consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: 1,
+      eachBatch: async (payload: EachBatchPayload) => {
+        const { batch } = payload;
+        if (batch.isEmpty()) return;
+        const records = batch.messages.map((m): InputRecord => ({
+          topic: batch.topic,
+          partition: batch.partition,
+          offset: m.offset,
+          timestamp: m.timestamp,
+          key: m.key,
+          value: m.value,
+          headers: normaliseHeaders(m.headers),
+          size: (m.key?.length ?? 0) + (m.value?.length ?? 0),
+        }));
+        await handlers.onRecords(batch.topic, batch.partition, records, {
+          highWatermark: batch.highWatermark,
+          isStale: payload.isStale,
+          heartbeat: payload.heartbeat,
+        });
+        // The position moves on locally; nothing is committed here (autoCommit is off).
+        payload.resolveOffset(batch.lastOffset());
+      },
+    });
+  }
+
+  seek(topic: string, partition: number, offset: string): void {
+    this.consumer.seek({ topic, partition, offset });
+  }
+
+  pause(partitions: TopicPartition[]): void {
+    if (partitions.length) this.consumer.pause(groupByTopic(partitions));
+  }
+
+  resume(partitions: TopicPartition[]): void {
+    if (partitions.length) this.consumer.resume(groupByTopic(partitions));
+  }
+
+  /** Stops fetching, leaves the group (so partitions move at once) and disconnects. */
+  async disconnect(): Promise<void> {
+    await this.consumer.disconnect();
+  }
+}
+
+function groupByTopic(partitions: TopicPartition[]): { topic: string; partitions: number[] }[] {
+  const byTopic = new Map<string, number[]>();
+  for (const { topic, partition } of partitions) byTopic.set(topic, [...(byTopic.get(topic) ?? []), partition]);
+  return [...byTopic].map(([topic, ps]) => ({ topic, partitions: ps }));
+}
+
+function normaliseHeaders(headers: Record<string, unknown> | undefined): Record<string, Buffer | undefined> {
+  const out: Record<string, Buffer | undefined> = {};
+  for (const [key, value] of Object.entries(headers ?? {})) {
+    const first = Array.isArray(value) ? value[0] : value;
+    out[key] = first === undefined ? undefined : Buffer.isBuffer(first) ? first : Buffer.from(String(first));
+  }
+  return out;
+}

@@ -1,0 +1,75 @@
+import type { Kafka, Message, Producer } from 'kafkajs';
+import type { OutputMessage } from '../records/types.js';
+import { toKafkaError } from './errors.js';
+
+export interface PartitionCommit {
+  /** The input partition whose records these are. */
+  topic: string;
+  partition: number;
+  /** The offset to commit: one past the last input record covered. */
+  nextOffset: string;
+  outputs: { topic: string; messages: OutputMessage[] }[];
+}
+
+/**
+ * One transactional producer per input partition, transactionalId `<appId>-<topic>-<partition>`
+ * (DESIGN.md §2). kafkajs commits offsets with TxnOffsetCommit v0/v1, which carry no group
+ * generation (KIP-447), so fencing zombies must come from the transactional id, as in Kafka
+ * Streams' eos-alpha: whoever initialises the id last bumps its epoch and fences the previous owner.
+ */
+export class PartitionProducer {
+  private readonly producer: Producer;
+
+  constructor(kafka: Kafka, readonly transactionalId: string, transactionTimeoutMs: number) {
+    this.producer = kafka.producer({
+      transactionalId,
+      transactionTimeout: transactionTimeoutMs,
+      maxInFlightRequests: 1,
+      // idempotent: false only stops kafkajs from also initialising a non-transactional producer id
+      // on connect and from retrying sends for ever; transactional sends are idempotent regardless.
+      idempotent: false,
+      retry: { retries: 5, initialRetryTime: 200, maxRetryTime: 2_000 },
+      allowAutoTopicCreation: false,
+    });
+  }
+
+  /**
+   * Connects and runs InitProducerId for the transactional id. This fences any previous owner and
+   * completes (commits or aborts) its pending transaction, so committed offsets read AFTER this
+   * call are final. The empty transaction exists only to make kafkajs initialise now.
+   */
+  async init(): Promise<void> {
+    try {
+      await this.producer.connect();
+      const transaction = await this.producer.transaction();
+      await transaction.abort();
+    } catch (error) {
+      throw toKafkaError(error, `Initialising transactional id ${this.transactionalId}`);
+    }
+  }
+
+  /** Outputs and the input offset in one transaction: all visible, or none. */
+  async commit(groupId: string, commit: PartitionCommit): Promise<void> {
+    let transaction;
+    try {
+      transaction = await this.producer.transaction();
+      const topicMessages = commit.outputs
+        .filter((o) => o.messages.length > 0)
+        .map((o) => ({ topic: o.topic, messages: o.messages.map(toKafkaMessage) }));
+      if (topicMessages.length) await transaction.sendBatch({ topicMessages, acks: -1 });
+      await transaction.sendOffsets({ consumerGroupId: groupId, topics: [{ topic: commit.topic, partitions: [{ partition: commit.partition, offset: commit.nextOffset }] }] });
+      await transaction.commit();
+    } catch (error) {
+      if (transaction?.isActive()) await transaction.abort().catch(() => undefined);
+      throw toKafkaError(error, `Transaction for ${commit.topic}:${commit.partition} (${this.transactionalId})`);
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.producer.disconnect().catch(() => undefined);
+  }
+}
+
+function toKafkaMessage(message: OutputMessage): Message {
+  return { key: message.key, value: message.value, headers: message.headers, timestamp: message.timestamp };
+}

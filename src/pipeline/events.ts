@@ -1,0 +1,19 @@
+import type { CloseReason } from '../window/window-policy.js';
+import type { StageTimings } from './window-scorer.js';
+
+/**
+ * What the pipeline tells the world. Logs and metrics subscribe to these (house style §7)
+ * instead of being sprinkled through the loop.
+ */
+export interface PipelineEvents {
+  assigned: [{ added: string[]; revoked: string[]; owned: string[] }];
+  partitionReady: [{ partition: string; committedOffset: string | undefined }];
+  windowClosed: [{ windowId: string; records: number; bytes: number; reason: CloseReason }];
+  windowScored: [{ windowId: string; records: number; rows: number; timings: StageTimings }];
+  committed: [{ partition: string; windowId: string; records: number; predictions: number; deadLetters: number; deadLetterCodes: string[]; nextOffset: string; durationMs: number }];
+  aborted: [{ partition: string; windowId: string; code: string; message: string }];
+  fenced: [{ partition: string }];
+  lag: [{ partition: string; lag: number }];
+  retrying: [{ what: string; attempt: number; delayMs: number; message: string }];
+  consumerCrash: [{ message: string; restarting: boolean }];
+}

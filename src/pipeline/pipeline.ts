@@ -1,0 +1,347 @@
+import { EventEmitter } from 'node:events';
+import { randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Kafka } from 'kafkajs';
+import type { Logger } from 'pino';
+import type { Clock } from '../clock.js';
+import { StreamscoreError } from '../errors.js';
+import type { KafkaAdmin } from '../kafka/admin.js';
+import type { InputConsumer, TopicPartition, BatchContext } from '../kafka/input-consumer.js';
+import { PartitionProducer } from '../kafka/partition-producer.js';
+import { partitionKey, type InputRecord } from '../records/types.js';
+import { withRetry } from '../retry.js';
+import { WindowPolicy, type ClosedWindow, type CloseReason, type WindowBounds } from '../window/window-policy.js';
+import type { PipelineEvents } from './events.js';
+import { scoreWindow, type PartitionOutput, type WindowScorerDeps } from './window-scorer.js';
+
+export interface PipelineOptions {
+  appId: string;
+  outputTopic: string;
+  deadLetterTopic: string;
+  window: WindowBounds & { maxInFlight: number };
+  transactionTimeoutMs: number;
+  heartbeatIntervalMs: number;
+  subscription: { topics?: string[]; topicPattern?: string };
+}
+
+export interface PipelineParts {
+  kafka: Kafka;
+  admin: KafkaAdmin;
+  consumer: InputConsumer;
+  scoring: WindowScorerDeps;
+  clock: Clock;
+  logger: Logger;
+}
+
+type PartitionStatus = 'initialising' | 'active' | 'fenced';
+
+interface PartitionState {
+  topic: string;
+  partition: number;
+  key: string;
+  /** Bumped whenever the partition's buffered work becomes invalid (revoke, reset, fence). */
+  generation: number;
+  status: PartitionStatus;
+  producer?: PartitionProducer;
+  ready: Promise<void>;
+  /** The next input offset to accept; anything below was already buffered or committed. */
+  nextOffset?: bigint;
+}
+
+/** A promise with its resolve function (Promise.withResolvers needs Node 22). */
+function signal(): { promise: Promise<void>; resolve: () => void } {
+  let resolve!: () => void;
+  const promise = new Promise<void>((r) => { resolve = r; });
+  return { promise, resolve };
+}
+
+interface Item {
+  record: InputRecord;
+  generation: number;
+}
+
+/**
+ * The loop: fetch → window → score → commit, with exactly-once per DESIGN.md §2–3.
+ * Windows span all owned partitions; each window's results commit as one transaction per
+ * input partition, through that partition's own transactional producer.
+ */
+export class Pipeline extends EventEmitter<PipelineEvents> {
+  private readonly owned = new Map<string, PartitionState>();
+  private readonly window: WindowPolicy<Item>;
+  private readonly queue: ClosedWindow<Item>[] = [];
+  private readonly instanceId = randomBytes(4).toString('hex');
+  private windowSeq = 0;
+  private lingerTimer: NodeJS.Timeout | undefined;
+  private processing: Promise<void> | undefined;
+  private queueChanged = signal();
+  private memberId = '';
+  private stopping = false;
+  private readonly stopController = new AbortController();
+  private joined = false;
+
+  constructor(private readonly options: PipelineOptions, private readonly parts: PipelineParts) {
+    super();
+    this.window = new WindowPolicy<Item>(options.window, parts.clock);
+  }
+
+  /** Ready: joined the group and every owned partition is initialised. */
+  get isReady(): boolean {
+    return this.joined && !this.stopping && [...this.owned.values()].every((s) => s.status === 'active');
+  }
+
+  get ownedPartitions(): string[] {
+    return [...this.owned.keys()];
+  }
+
+  async start(): Promise<void> {
+    await this.parts.consumer.start(this.options.subscription, {
+      onAssignment: (memberId, assignment) => this.onAssignment(memberId, assignment),
+      onRecords: (topic, partition, records, context) => this.onRecords(topic, partition, records, context),
+      onCrash: (error, restarting) => this.emit('consumerCrash', { message: error.message, restarting }),
+    });
+  }
+
+  /**
+   * Stops fetching, lets the window being committed finish (within the deadline), drops the
+   * windows not yet started (they are not committed; the next owner redoes them), leaves the group.
+   */
+  async stop(deadlineMs: number): Promise<boolean> {
+    this.stopping = true;
+    this.stopController.abort();
+    clearTimeout(this.lingerTimer);
+    this.queue.splice(1);
+    this.window.flush('shutdown');
+    this.signalQueue();
+    const inFlight = this.processing ?? Promise.resolve();
+    const finished = await Promise.race([inFlight.then(() => true), sleep(deadlineMs).then(() => false)]);
+    await this.parts.consumer.disconnect().catch((error) => this.parts.logger.warn({ err: error }, 'consumer disconnect failed'));
+    await Promise.all([...this.owned.values()].map((s) => s.producer?.close()));
+    return finished;
+  }
+
+  private onAssignment(memberId: string, assignment: TopicPartition[]): void {
+    this.memberId = memberId;
+    this.joined = true;
+    const next = new Set(assignment.map((tp) => partitionKey(tp.topic, tp.partition)));
+    const revoked: string[] = [];
+    for (const [key, state] of this.owned) {
+      if (next.has(key)) continue;
+      revoked.push(key);
+      this.invalidate(state);
+      this.owned.delete(key);
+      void state.producer?.close();
+    }
+    const added: string[] = [];
+    for (const tp of assignment) {
+      const key = partitionKey(tp.topic, tp.partition);
+      const state = this.owned.get(key);
+      if (!state) {
+        added.push(key);
+        this.initialise(this.createState(tp.topic, tp.partition));
+      } else if (state.status === 'fenced') {
+        // Given back to us after we were fenced: take it over again from its committed offset.
+        this.reset(state);
+      }
+    }
+    this.emit('assigned', { added, revoked, owned: [...this.owned.keys()] });
+  }
+
+  private createState(topic: string, partition: number): PartitionState {
+    const state: PartitionState = { topic, partition, key: partitionKey(topic, partition), generation: 0, status: 'initialising', ready: Promise.resolve() };
+    this.owned.set(state.key, state);
+    return state;
+  }
+
+  /** Drops the partition's buffered work: items of an older generation are skipped everywhere. */
+  private invalidate(state: PartitionState): void {
+    state.generation++;
+    this.window.remove((item) => item.record.topic === state.topic && item.record.partition === state.partition, (item) => item.record.size);
+  }
+
+  /**
+   * Init the partition's transactional producer FIRST (fencing the previous owner and settling
+   * its pending transaction), THEN read the committed offset and seek there. In the other order
+   * a commit still in flight from the previous owner would be missed and its records redone.
+   */
+  private initialise(state: PartitionState): void {
+    const generation = state.generation;
+    state.status = 'initialising';
+    state.ready = (async () => {
+      const what = `initialising ${state.key}`;
+      try {
+        await this.retrying(what, async () => {
+          if (state.generation !== generation) return;
+          await state.producer?.close();
+          state.producer = new PartitionProducer(this.parts.kafka, `${this.options.appId}-${state.topic}-${state.partition}`, this.options.transactionTimeoutMs);
+          await state.producer.init();
+        });
+        const committed = await this.retrying(what, () => this.parts.admin.committedOffset(this.options.appId, state.topic, state.partition));
+        if (state.generation !== generation || this.stopping) return;
+        if (committed !== undefined) this.parts.consumer.seek(state.topic, state.partition, committed);
+        state.nextOffset = committed === undefined ? undefined : BigInt(committed);
+        state.status = 'active';
+        this.emit('partitionReady', { partition: state.key, committedOffset: committed });
+      } catch (error) {
+        if (this.stopping) return;
+        this.parts.logger.error({ err: error, partition: state.key }, 'partition initialisation failed');
+        state.status = 'fenced';
+        this.watchOwnership(state);
+      }
+    })();
+  }
+
+  private reset(state: PartitionState): void {
+    this.invalidate(state);
+    this.initialise(state);
+  }
+
+  private async onRecords(topic: string, partition: number, records: InputRecord[], context: BatchContext): Promise<void> {
+    const key = partitionKey(topic, partition);
+    let state = this.owned.get(key);
+    if (!state && !this.joined) {
+      // Records before the first assignment event: treat them as assigned.
+      state = this.createState(topic, partition);
+      this.initialise(state);
+    }
+    if (!state || this.stopping) return;
+    await state.ready;
+    if (state.status !== 'active' || this.stopping) return;
+    const last = records[records.length - 1];
+    this.emit('lag', { partition: key, lag: Math.max(0, Number(context.highWatermark) - Number(last.offset) - 1) });
+    for (const record of records) {
+      if (context.isStale()) break;
+      const offset = BigInt(record.offset);
+      if (state.nextOffset !== undefined && offset < state.nextOffset) continue;
+      state.nextOffset = offset + 1n;
+      const reason = this.window.add({ record, generation: state.generation }, record.size);
+      if (reason) this.closeWindow(reason);
+    }
+    this.armLinger();
+    await this.waitForRoom(context);
+  }
+
+  /** Back-pressure: hold the fetch loop while too many windows wait, heartbeating meanwhile. */
+  private async waitForRoom(context: BatchContext): Promise<void> {
+    while (!this.stopping && this.queue.length >= this.options.window.maxInFlight) {
+      await Promise.race([this.queueChanged.promise, sleep(this.options.heartbeatIntervalMs)]);
+      await context.heartbeat().catch(() => undefined);
+    }
+  }
+
+  private armLinger(): void {
+    if (this.lingerTimer) return;
+    const wait = this.window.untilLinger();
+    if (wait === undefined) return;
+    this.lingerTimer = setTimeout(() => {
+      this.lingerTimer = undefined;
+      const reason = this.window.due();
+      if (reason) this.closeWindow(reason);
+      else this.armLinger();
+    }, wait);
+  }
+
+  private closeWindow(reason: CloseReason): void {
+    clearTimeout(this.lingerTimer);
+    this.lingerTimer = undefined;
+    const closed = this.window.flush(reason);
+    if (!closed) return;
+    this.queue.push(closed);
+    this.signalQueue();
+    this.processing ??= this.drain().finally(() => { this.processing = undefined; });
+  }
+
+  private signalQueue(): void {
+    this.queueChanged.resolve();
+    this.queueChanged = signal();
+  }
+
+  /** One window at a time, in order: so each partition's outputs commit in offset order. */
+  private async drain(): Promise<void> {
+    while (this.queue.length && !this.stopController.signal.aborted) {
+      await this.processWindow(this.queue[0]).catch((error) => this.parts.logger.error({ err: error }, 'window failed'));
+      this.queue.shift();
+      this.signalQueue();
+    }
+  }
+
+  private isCurrent(item: Item): boolean {
+    const state = this.owned.get(partitionKey(item.record.topic, item.record.partition));
+    return state !== undefined && state.status === 'active' && state.generation === item.generation;
+  }
+
+  private async processWindow(window: ClosedWindow<Item>): Promise<void> {
+    const items = window.items.filter((item) => this.isCurrent(item));
+    if (!items.length) return;
+    const windowId = `${this.instanceId}-${this.windowSeq++}`;
+    this.emit('windowClosed', { windowId, records: items.length, bytes: window.bytes, reason: window.reason });
+    const generations = new Map(items.map((item) => [partitionKey(item.record.topic, item.record.partition), item.generation]));
+    const scored = await this.retrying(`scoring window ${windowId}`, () => scoreWindow(items.map((i) => i.record), windowId, this.parts.scoring), true);
+    this.emit('windowScored', { windowId, records: items.length, rows: scored.rows, timings: scored.timings });
+    await Promise.all(scored.partitions.map((output) => this.commitPartition(output, generations.get(partitionKey(output.topic, output.partition))!, windowId)));
+  }
+
+  private async commitPartition(output: PartitionOutput, generation: number, windowId: string): Promise<void> {
+    const key = partitionKey(output.topic, output.partition);
+    const state = this.owned.get(key);
+    if (!state || state.generation !== generation || state.status !== 'active' || !state.producer) return;
+    const started = this.parts.clock.now();
+    try {
+      await state.producer.commit(this.options.appId, {
+        topic: output.topic,
+        partition: output.partition,
+        nextOffset: output.nextOffset,
+        outputs: [
+          { topic: this.options.outputTopic, messages: output.predictions },
+          { topic: this.options.deadLetterTopic, messages: output.deadLetters },
+        ],
+      });
+      this.emit('committed', {
+        partition: key, windowId, records: output.records, predictions: output.predictions.length,
+        deadLetters: output.deadLetters.length, deadLetterCodes: output.deadLetterCodes, nextOffset: output.nextOffset,
+        durationMs: this.parts.clock.now() - started,
+      });
+    } catch (error) {
+      if (state.generation !== generation || this.owned.get(key) !== state) return;
+      const failure = error instanceof StreamscoreError ? error : new StreamscoreError('ERR_KAFKA_TRANSIENT', String(error), { cause: error });
+      this.emit('aborted', { partition: key, windowId, code: failure.code, message: failure.message });
+      if (failure.code === 'ERR_KAFKA_FENCED') {
+        // Another instance initialised this transactional id: it owns the partition now, or our
+        // own transaction timed out. Drop the work; the ownership watch tells which.
+        this.invalidate(state);
+        state.status = 'fenced';
+        this.emit('fenced', { partition: key });
+        this.watchOwnership(state);
+      } else {
+        // Abort happened in the producer; seek back to the committed offset and redo, with a
+        // fresh producer so a transaction stuck after a broker outage cannot block us.
+        this.reset(state);
+      }
+    }
+  }
+
+  /** After being fenced, re-initialise only if the group still gives us this partition. */
+  private watchOwnership(state: PartitionState): void {
+    const generation = state.generation;
+    void (async () => {
+      while (!this.stopping && this.owned.get(state.key) === state && state.status === 'fenced' && state.generation === generation) {
+        await sleep(this.options.heartbeatIntervalMs, undefined, { signal: this.stopController.signal }).catch(() => undefined);
+        if (this.stopping || state.status !== 'fenced' || state.generation !== generation) return;
+        const ownership = await this.parts.admin.ownsPartition(this.options.appId, this.memberId, state.topic, state.partition).catch(() => 'unsettled' as const);
+        if (ownership === 'owned' && this.owned.get(state.key) === state) {
+          this.reset(state);
+          return;
+        }
+      }
+    })();
+  }
+
+  private retrying<T>(what: string, operation: () => Promise<T>, forever = false): Promise<T> {
+    return withRetry(operation, {
+      initialDelayMs: 200,
+      maxDelayMs: 5_000,
+      deadlineMs: forever ? Infinity : 60_000,
+      signal: this.stopController.signal,
+      onRetry: (error, attempt, delayMs) => this.emit('retrying', { what, attempt, delayMs, message: (error as Error).message }),
+    });
+  }
+}

@@ -1,0 +1,145 @@
+import { readFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import avro from 'avsc';
+import type { Logger } from 'pino';
+import { systemClock } from '../clock.js';
+import { AvroDecoder } from '../codec/avro-decoder.js';
+import type { Decoder } from '../codec/decoder.js';
+import { JsonDecoder } from '../codec/json-decoder.js';
+import { Registry } from '../codec/registry.js';
+import type { StreamscoreConfig } from '../config/types.js';
+import { StreamscoreError } from '../errors.js';
+import { FeatureMapper } from '../features/feature-mapper.js';
+import { KafkaAdmin } from '../kafka/admin.js';
+import { createKafka } from '../kafka/client.js';
+import { toKafkaError } from '../kafka/errors.js';
+import { InputConsumer } from '../kafka/input-consumer.js';
+import { checkModel, type ModelFacts } from '../model/model-check.js';
+import { Scorer } from '../model/scorer.js';
+import { startHttpServer } from '../observability/http-server.js';
+import { logPipelineEvents } from '../observability/log-events.js';
+import { PipelineMetrics } from '../observability/metrics.js';
+import { withRetry } from '../retry.js';
+import { PredictionEncoder } from '../sink/prediction-encoder.js';
+import { Pipeline } from './pipeline.js';
+
+export interface RunningService {
+  pipeline: Pipeline;
+  metrics: PipelineMetrics;
+  model: ModelFacts;
+  /** Graceful stop within the configured deadline; resolves false if the deadline passed. */
+  stop(): Promise<boolean>;
+}
+
+function readAvroSchema(file: string, key: string): avro.Schema {
+  try {
+    const schema = JSON.parse(readFileSync(file, 'utf8')) as avro.Schema;
+    avro.Type.forSchema(schema);
+    return schema;
+  } catch (error) {
+    throw new StreamscoreError('ERR_SCHEMA_UNREADABLE', `${key}: cannot use Avro schema ${file}: ${(error as Error).message}`, { cause: error });
+  }
+}
+
+/** Everything that can be refused without touching the network: model, schemas. */
+export async function preflight(config: StreamscoreConfig): Promise<{ model: ModelFacts; readerSchema?: avro.Schema; predictionSchema: avro.Schema }> {
+  const predictionSchema = readAvroSchema(config.output.schema, 'output.schema');
+  const readerSchema = config.input.readerSchema ? readAvroSchema(config.input.readerSchema, 'input.readerSchema') : undefined;
+  const model = await checkModel(config.model);
+  return { model, readerSchema, predictionSchema };
+}
+
+/** Retries a start-up dependency until startup.timeoutMs, then fails with a clear fatal error. */
+async function untilStarted<T>(what: string, config: StreamscoreConfig, logger: Logger, operation: () => Promise<T>): Promise<T> {
+  try {
+    return await withRetry(operation, {
+      initialDelayMs: 500,
+      maxDelayMs: 5_000,
+      deadlineMs: config.startup.timeoutMs,
+      onRetry: (error, attempt, delayMs) => logger.warn({ attempt, delayMs }, `${what} not reachable yet, retrying: ${(error as Error).message}`),
+    });
+  } catch (error) {
+    if (error instanceof StreamscoreError && !error.retriable) throw error;
+    throw new StreamscoreError('ERR_STARTUP_TIMEOUT', `${what} did not answer within startup.timeoutMs=${config.startup.timeoutMs}: ${(error as Error).message}`, { cause: error });
+  }
+}
+
+export async function startService(config: StreamscoreConfig, logger: Logger): Promise<RunningService> {
+  const { model, readerSchema, predictionSchema } = await preflight(config);
+  const kafka = createKafka(config.kafka, logger);
+  const admin = new KafkaAdmin(kafka);
+  const registry = new Registry({ url: config.schemaRegistry.url!, username: config.schemaRegistry.username, password: config.schemaRegistry.password });
+
+  await untilStarted('Kafka', config, logger, async () => {
+    try {
+      await admin.connect();
+      await admin.listTopics();
+    } catch (error) {
+      throw toKafkaError(error, `Connecting to ${config.kafka.brokers.join(',')}`);
+    }
+  });
+  await admin.requireTopics([config.output.topic, config.output.deadLetterTopic, ...(config.input.topics ?? [])]);
+  await untilStarted('Schema registry', config, logger, () => registry.ping(config.schemaRegistry.url!));
+  const encoder = await untilStarted('Schema registry', config, logger, () =>
+    PredictionEncoder.register(predictionSchema, registry, config.output.topic, config.output.subjectStrategy));
+  const decoder: Decoder = config.input.codec === 'avro' ? new AvroDecoder(avro.Type.forSchema(readerSchema!), registry) : new JsonDecoder();
+
+  const scorer = await Scorer.start({
+    modelBytes: model.bytes,
+    outputNames: [config.model.outputs.score.name, ...(config.model.outputs.label ? [config.model.outputs.label.name] : [])],
+    workers: config.model.workers,
+    intraOpThreads: config.model.intraOpThreads,
+    maxBatch: config.model.maxBatch ?? model.fixedBatch,
+    inputs: config.model.inputs.map((i) => ({ name: i.name, dtype: i.dtype, columns: i.columns.length })),
+  });
+
+  const consumer = new InputConsumer(kafka, {
+    groupId: config.appId,
+    sessionTimeoutMs: config.kafka.sessionTimeoutMs,
+    heartbeatIntervalMs: config.kafka.heartbeatIntervalMs,
+    fromBeginning: config.input.startFrom === 'earliest',
+  });
+  const pipeline = new Pipeline(
+    {
+      appId: config.appId,
+      outputTopic: config.output.topic,
+      deadLetterTopic: config.output.deadLetterTopic,
+      window: config.window,
+      transactionTimeoutMs: config.kafka.transactionTimeoutMs,
+      heartbeatIntervalMs: config.kafka.heartbeatIntervalMs,
+      subscription: { topics: config.input.topics, topicPattern: config.input.topicPattern },
+    },
+    {
+      kafka, admin, consumer, clock: systemClock, logger,
+      scoring: {
+        decoder, features: new FeatureMapper(config.model.inputs), scorer, encoder, outputs: config.model.outputs,
+        model: { name: config.model.name, version: config.model.version, sha256: model.sha256 }, now: () => Date.now(),
+      },
+    },
+  );
+  const metrics = new PipelineMetrics();
+  metrics.subscribe(pipeline);
+  logPipelineEvents(pipeline, logger);
+  let crashed = false;
+  pipeline.on('consumerCrash', ({ restarting }) => { if (!restarting) crashed = true; });
+  let server: Server | undefined;
+  if (config.observability.metricsPort > 0) {
+    server = await startHttpServer(config.observability.metricsPort, config.observability.metricsHost, metrics.registry, {
+      healthy: () => !crashed,
+      ready: () => pipeline.isReady,
+    });
+  }
+  await pipeline.start();
+
+  return {
+    pipeline, metrics, model,
+    async stop() {
+      const finished = await pipeline.stop(config.shutdown.timeoutMs);
+      await scorer.close();
+      await admin.disconnect().catch(() => undefined);
+      metrics.stop();
+      server?.close();
+      return finished;
+    },
+  };
+}
