@@ -6,7 +6,7 @@ import { StreamscoreError } from '../errors.js';
 import { configSchema } from './schema.js';
 import type { StreamscoreConfig } from './types.js';
 
-const ajv = new Ajv({ allErrors: true, useDefaults: true, strict: false });
+const ajv = new Ajv({ allErrors: true, useDefaults: true, strict: false, verbose: true });
 const validate = ajv.compile(configSchema);
 
 /** Env overrides for endpoints and secrets: they win over the file. */
@@ -44,6 +44,10 @@ function found(raw: unknown, error: ErrorObject): string {
   if (error.keyword === 'additionalProperties') return 'an unknown key';
   let value: unknown = raw;
   for (const part of error.instancePath.split('/').slice(1)) value = (value as Record<string, unknown> | undefined)?.[part];
+  if ((error.keyword === 'oneOf' || error.keyword === 'anyOf') && value && typeof value === 'object') {
+    const keys = Object.keys(value);
+    return keys.length ? `keys ${keys.join(', ')}` : 'no keys';
+  }
   return JSON.stringify(value) ?? 'undefined';
 }
 
