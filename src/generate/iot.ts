@@ -14,8 +14,8 @@
  *
  * The value also carries per-device dynamics computed from the readings the
  * device has reported so far (deltas, a rolling mean and standard deviation, the
- * deviation from a slow moving average), as a stream feature stage would, so a
- * per-record model can see stuck and drifting sensors.
+ * deviation from a slow moving average, a flatline counter), as a stream feature
+ * stage would, so a per-record model can see stuck and drifting sensors.
  */
 import { createRandom, type Random } from './random.js';
 import {
@@ -74,6 +74,8 @@ export interface SensorReading {
   temperature_rolling_std: number;
   /** temperature minus the device's moving average (IOT_EWMA_ALPHA) of its previous temperatures. */
   temperature_deviation: number;
+  /** How many readings in a row before this one reported exactly this temperature (0 when it changed): a flatline counter. */
+  temperature_unchanged_count: number;
 }
 
 export interface IotTruth {
@@ -145,6 +147,7 @@ interface Device {
   previousTemperature: number;
   previousPressure: number;
   previousHumidity: number;
+  temperatureUnchanged: number;
   temperatureEwma: number;
   readonly vibrationWindow: Float64Array;
   readonly temperatureWindow: Float64Array;
@@ -292,6 +295,8 @@ export function createIotGenerator(options: IotGeneratorOptions): IotGenerator {
     const temperatureMean = temperatureSum / IOT_ROLLING_WINDOW;
     const temperatureVariance = Math.max(0, temperatureSquares / IOT_ROLLING_WINDOW - temperatureMean * temperatureMean);
 
+    device.temperatureUnchanged = temperature === device.previousTemperature ? device.temperatureUnchanged + 1 : 0;
+
     const value: SensorReading = {
       device_id: device.id,
       site: device.site,
@@ -306,6 +311,7 @@ export function createIotGenerator(options: IotGeneratorOptions): IotGenerator {
       vibration_rolling_mean: roundTo(vibrationSum / IOT_ROLLING_WINDOW, 4),
       temperature_rolling_std: roundTo(Math.sqrt(temperatureVariance), 4),
       temperature_deviation: roundTo(temperature - device.temperatureEwma, 4),
+      temperature_unchanged_count: device.temperatureUnchanged,
     };
 
     device.previousTemperature = temperature;
@@ -370,6 +376,7 @@ function createDevice(rng: Random, index: number, intervalMs: number): Device {
     previousTemperature: temperature,
     previousPressure: 0,
     previousHumidity: 0,
+    temperatureUnchanged: 0,
     temperatureEwma: temperature,
     vibrationWindow: new Float64Array(IOT_ROLLING_WINDOW),
     temperatureWindow: new Float64Array(IOT_ROLLING_WINDOW),

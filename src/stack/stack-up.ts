@@ -97,6 +97,7 @@ async function bringUp(paths: StackPaths, options: StackUpOptions): Promise<Stac
   const running = { kafka: runningPid('kafka', paths, state), registry: runningPid('registry', paths, state) };
   const services: Record<ServiceName, 'started' | 'reused'> = { kafka: 'reused', registry: 'reused' };
   const startedPids: number[] = [];
+  let waits: Promise<void>[] = [];
   try {
     if (running.kafka === undefined || running.registry === undefined) {
       const java = await findStackJava();
@@ -141,7 +142,7 @@ async function bringUp(paths: StackPaths, options: StackUpOptions): Promise<Stac
     const registryPid = state.registry?.pid ?? 0;
     // A reused server gets a short deadline: it has had its time to start already.
     const reuseMs = 15_000;
-    const waits = await Promise.allSettled([
+    waits = [
       (async () => {
         const ms = await waitUntilReady({
           service: 'kafka',
@@ -150,7 +151,7 @@ async function bringUp(paths: StackPaths, options: StackUpOptions): Promise<Stac
           deadlineMs: services.kafka === 'started' ? deadlines.kafkaMs : reuseMs,
           probe: () => kafkaAnswers(brokers),
         });
-        if (services.kafka === 'started') {
+        if (services.kafka === 'started' || state.kafka?.ready !== true) {
           // A fresh broker refuses the first transactional sendOffsets (NOT_COORDINATOR) until its
           // internal topics exist; the warm-up absorbs that here, so tests never see it.
           try {
@@ -180,14 +181,16 @@ async function bringUp(paths: StackPaths, options: StackUpOptions): Promise<Stac
           );
         }
       })(),
-    ]);
-    const failure = waits.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
-    if (failure !== undefined) throw failure.reason;
+    ];
+    // Fail fast: the first failure stops everything this call started, without waiting for the other.
+    await Promise.all(waits);
   } catch (error) {
     for (const pid of startedPids) {
       log(`stopping pid ${pid}, started by this call`);
       await stopProcess(pid).catch(() => undefined);
     }
+    // The other wait ends quickly now that its process is gone; let it, so nothing outlives this call.
+    await Promise.allSettled(waits);
     if (startedPids.length > 0) {
       const after = readState(paths.state);
       if (after !== undefined) {
@@ -201,6 +204,8 @@ async function bringUp(paths: StackPaths, options: StackUpOptions): Promise<Stac
 
   const startedNow = services.kafka === 'started' || services.registry === 'started';
   const latest = readState(paths.state) ?? state;
+  if (latest.kafka !== undefined) latest.kafka.ready = true;
+  if (latest.registry !== undefined) latest.registry.ready = true;
   if (options.lease === true) {
     latest.leases = [...new Set([...latest.leases.filter(isAlive), process.pid])];
     // Started whole by a leasing program: the last release stops it. Partly reused: keep the owner.

@@ -13,6 +13,8 @@ export interface ServiceRecord {
   startedAt: string;
   /** The java that runs it. */
   java: string;
+  /** Set once it answered (Kafka: and committed the warm-up transaction); an `up` killed before that leaves it unset. */
+  ready?: boolean;
 }
 
 /**

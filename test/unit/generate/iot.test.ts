@@ -97,7 +97,11 @@ describe('createIotGenerator', () => {
         assert.ok(Math.abs(value.temperature_delta - (value.temperature - before.temperature)) < 1e-6);
         assert.ok(Math.abs(value.pressure_delta - (value.pressure - before.pressure)) < 1e-6);
       }
-      if (truth.kind === 'stuck') assert.equal(value.temperature_delta, 0);
+      if (truth.kind === 'stuck') {
+        assert.equal(value.temperature_delta, 0);
+        assert.ok(value.temperature_unchanged_count >= 1);
+      }
+      assert.equal(value.temperature_unchanged_count === 0, value.temperature_delta !== 0);
       assert.ok(value.temperature_rolling_std >= 0 && value.vibration >= 0 && value.rpm >= 0);
       assert.ok(value.humidity >= 0 && value.humidity <= 100);
       previous.set(value.device_id, value);
