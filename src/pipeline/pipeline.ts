@@ -1,13 +1,12 @@
 import { EventEmitter } from 'node:events';
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
 import { StreamscoreError } from '../errors.js';
 import type { KafkaAdmin } from '../kafka/admin.js';
 import type { InputConsumer, TopicPartition, BatchContext } from '../kafka/input-consumer.js';
-import { PartitionProducer } from '../kafka/partition-producer.js';
+import type { PartitionProducer } from '../kafka/partition-producer.js';
 import { partitionKey, type InputRecord } from '../records/types.js';
 import { withRetry } from '../retry.js';
 import { WindowPolicy, type ClosedWindow, type CloseReason, type WindowBounds } from '../window/window-policy.js';
@@ -25,7 +24,8 @@ export interface PipelineOptions {
 }
 
 export interface PipelineParts {
-  kafka: Kafka;
+  /** Creates the transactional producer of one input partition (not yet initialised). */
+  createProducer(transactionalId: string): PartitionProducer;
   admin: KafkaAdmin;
   consumer: InputConsumer;
   scoring: WindowScorerDeps;
@@ -172,7 +172,7 @@ export class Pipeline extends EventEmitter<PipelineEvents> {
         await this.retrying(what, async () => {
           if (state.generation !== generation) return;
           await state.producer?.close();
-          state.producer = new PartitionProducer(this.parts.kafka, `${this.options.appId}-${state.topic}-${state.partition}`, this.options.transactionTimeoutMs);
+          state.producer = this.parts.createProducer(`${this.options.appId}-${state.topic}-${state.partition}`);
           await state.producer.init();
         });
         const committed = await this.retrying(what, () => this.parts.admin.committedOffset(this.options.appId, state.topic, state.partition));

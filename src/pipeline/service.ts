@@ -14,6 +14,7 @@ import { KafkaAdmin } from '../kafka/admin.js';
 import { createKafka } from '../kafka/client.js';
 import { toKafkaError } from '../kafka/errors.js';
 import { InputConsumer } from '../kafka/input-consumer.js';
+import { PartitionProducer } from '../kafka/partition-producer.js';
 import { checkModel, type ModelFacts } from '../model/model-check.js';
 import { Scorer } from '../model/scorer.js';
 import { startHttpServer } from '../observability/http-server.js';
@@ -110,7 +111,8 @@ export async function startService(config: StreamscoreConfig, logger: Logger): P
       subscription: { topics: config.input.topics, topicPattern: config.input.topicPattern },
     },
     {
-      kafka, admin, consumer, clock: systemClock, logger,
+      createProducer: (transactionalId) => new PartitionProducer(kafka, transactionalId, config.kafka.transactionTimeoutMs),
+      admin, consumer, clock: systemClock, logger,
       scoring: {
         decoder, features: new FeatureMapper(config.model.inputs), scorer, encoder, outputs: config.model.outputs,
         model: { name: config.model.name, version: config.model.version, sha256: model.sha256 }, now: () => Date.now(),
