@@ -119,6 +119,11 @@ if (needsEnvironment) {
   );
 }
 
+// Every test process (and each streamscore it starts) loads the kafkajs read_committed fix before
+// kafkajs itself, so tests that read with kafkajs directly judge with the same, correct filter.
+const fix = pathToFileURL(join(repoRoot, 'dist', 'src', 'kafka', 'read-committed-fix.js')).href;
+childEnv.NODE_OPTIONS = `${childEnv.NODE_OPTIONS ?? ''} --import=${fix}`.trim();
+
 const args = ['--test', '--test-concurrency=1', '--test-reporter=spec', ...files.map((file) => relative(repoRoot, file))];
 const code = await new Promise((resolveCode) => {
   child = spawn(process.execPath, args, { cwd: repoRoot, env: childEnv, stdio: 'inherit' });

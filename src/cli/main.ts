@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import '../kafka/read-committed-fix.js'; // must run before kafkajs loads
 import { Command } from 'commander';
 import { registerBackfill } from './backfill-command.js';
 import { checkCommand } from './check-command.js';

@@ -1,3 +1,4 @@
+import './read-committed-fix.js'; // before kafkajs loads: see that file
 import { AssignerProtocol, type Admin, type Kafka } from 'kafkajs';
 import { StreamscoreError } from '../errors.js';
 import { toKafkaError } from './errors.js';

@@ -1,3 +1,4 @@
+import './read-committed-fix.js'; // before kafkajs loads: see that file
 import { Kafka, logLevel, type KafkaConfig, type LogEntry, type SASLOptions } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { StreamscoreConfig } from '../config/types.js';

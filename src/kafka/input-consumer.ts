@@ -1,3 +1,4 @@
+import './read-committed-fix.js'; // before kafkajs loads: see that file
 import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import type { InputRecord } from '../records/types.js';
 

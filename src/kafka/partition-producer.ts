@@ -1,3 +1,4 @@
+import './read-committed-fix.js'; // before kafkajs loads: see that file
 import type { Kafka, Message, Producer } from 'kafkajs';
 import type { OutputMessage } from '../records/types.js';
 import { toKafkaError } from './errors.js';
@@ -28,7 +29,9 @@ export class PartitionProducer {
       // idempotent: false only stops kafkajs from also initialising a non-transactional producer id
       // on connect and from retrying sends for ever; transactional sends are idempotent regardless.
       idempotent: false,
-      retry: { retries: 5, initialRetryTime: 200, maxRetryTime: 2_000 },
+      // CONCURRENT_TRANSACTIONS answers the first request of a transaction while the previous one's
+      // markers are still being written: retry it quickly, as the Java client does (retry.backoff.ms).
+      retry: { retries: 8, initialRetryTime: 20, maxRetryTime: 1_000 },
       allowAutoTopicCreation: false,
     });
   }

@@ -78,6 +78,12 @@ export class Pipeline extends EventEmitter<PipelineEvents> {
   private stopping = false;
   private readonly stopController = new AbortController();
   private joined = false;
+  /** Source of generation numbers, unique across partition states: a revoked and re-assigned
+   *  partition gets a new state whose generation can never match items of the old one. */
+  private generationSeq = 0;
+  /** First offset accepted per partition while it had no committed offset: where a reset
+   *  goes back to, since there is no committed offset to seek to. */
+  private readonly firstOffsets = new Map<string, bigint>();
 
   constructor(private readonly options: PipelineOptions, private readonly parts: PipelineParts) {
     super();
@@ -147,14 +153,14 @@ export class Pipeline extends EventEmitter<PipelineEvents> {
   }
 
   private createState(topic: string, partition: number): PartitionState {
-    const state: PartitionState = { topic, partition, key: partitionKey(topic, partition), generation: 0, status: 'initialising', ready: Promise.resolve() };
+    const state: PartitionState = { topic, partition, key: partitionKey(topic, partition), generation: ++this.generationSeq, status: 'initialising', ready: Promise.resolve() };
     this.owned.set(state.key, state);
     return state;
   }
 
   /** Drops the partition's buffered work: items of an older generation are skipped everywhere. */
   private invalidate(state: PartitionState): void {
-    state.generation++;
+    state.generation = ++this.generationSeq;
     this.window.remove((item) => item.record.topic === state.topic && item.record.partition === state.partition, (item) => item.record.size);
   }
 
@@ -177,8 +183,11 @@ export class Pipeline extends EventEmitter<PipelineEvents> {
         });
         const committed = await this.retrying(what, () => this.parts.admin.committedOffset(this.options.appId, state.topic, state.partition));
         if (state.generation !== generation || this.stopping) return;
-        if (committed !== undefined) this.parts.consumer.seek(state.topic, state.partition, committed);
-        state.nextOffset = committed === undefined ? undefined : BigInt(committed);
+        // Without a committed offset, go back to the first offset this process accepted (if any):
+        // kafkajs' own position may be past records that were buffered but never committed.
+        const start = committed ?? this.firstOffsets.get(state.key)?.toString();
+        if (start !== undefined) this.parts.consumer.seek(state.topic, state.partition, start);
+        state.nextOffset = start === undefined ? undefined : BigInt(start);
         state.status = 'active';
         this.emit('partitionReady', { partition: state.key, committedOffset: committed });
       } catch (error) {
@@ -212,6 +221,7 @@ export class Pipeline extends EventEmitter<PipelineEvents> {
       if (context.isStale()) break;
       const offset = BigInt(record.offset);
       if (state.nextOffset !== undefined && offset < state.nextOffset) continue;
+      if (state.nextOffset === undefined && !this.firstOffsets.has(key)) this.firstOffsets.set(key, offset);
       state.nextOffset = offset + 1n;
       const reason = this.window.add({ record, generation: state.generation }, record.size);
       if (reason) this.closeWindow(reason);

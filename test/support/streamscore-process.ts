@@ -45,7 +45,7 @@ export class StreamscoreProcess {
   }
 
   static run(configFile: string, env: NodeJS.ProcessEnv = {}): StreamscoreProcess {
-    return new StreamscoreProcess(['run', '--config', configFile], { LOG_LEVEL: 'info', ...env });
+    return new StreamscoreProcess(['run', '--config', configFile], { LOG_LEVEL: process.env.STREAMSCORE_TEST_LOG_LEVEL ?? 'info', ...env });
   }
 
   /** Resolves with the first log line (already seen or future) matching the pattern. */
