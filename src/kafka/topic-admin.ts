@@ -1,0 +1,125 @@
+import './read-committed-fix.js'; // before kafkajs loads: see that file
+import kafkajs, { type Admin, type Kafka } from 'kafkajs';
+import { toKafkaError } from './errors.js';
+
+// kafkajs is CommonJS and Node cannot see this enum as a named export.
+const { ConfigResourceTypes } = kafkajs;
+
+/** A topic to create: name, partitions, and topic-level configs (e.g. `message.timestamp.type`). */
+export interface TopicSpec {
+  topic: string;
+  partitions: number;
+  configs?: Record<string, string>;
+}
+
+/**
+ * What the broker does with a record's timestamp on this topic. With CreateTime it keeps the
+ * producer's timestamp but refuses one more than `afterMaxMs` ahead of its clock (KIP-937; Kafka 4
+ * defaults to one hour, KIP-1030) or `beforeMaxMs` behind it, and deletes segments whose newest
+ * timestamp is older than `retentionMs`. With LogAppendTime it stamps records itself and checks nothing.
+ */
+export interface TopicTimestampPolicy {
+  type: 'CreateTime' | 'LogAppendTime';
+  afterMaxMs: number;
+  beforeMaxMs: number;
+  /** -1: kept for ever. */
+  retentionMs: number;
+}
+
+/**
+ * Topic management for the tools around the pipeline (the generator, the demo). The pipeline itself
+ * never creates topics (src/kafka/admin.ts refuses a missing one).
+ */
+export class TopicAdmin {
+  private readonly admin: Admin;
+
+  constructor(kafka: Kafka) {
+    this.admin = kafka.admin();
+  }
+
+  async connect(): Promise<void> {
+    try {
+      await this.admin.connect();
+    } catch (error) {
+      throw toKafkaError(error, 'Connecting the admin client');
+    }
+  }
+
+  async disconnect(): Promise<void> {
+    await this.admin.disconnect().catch(() => undefined);
+  }
+
+  async existingTopics(): Promise<Set<string>> {
+    return new Set(await this.admin.listTopics());
+  }
+
+  /**
+   * Creates the topics, replicated min(3, brokers) times (kafkajs speaks CreateTopics v3, which
+   * cannot ask for the broker's default replication factor).
+   */
+  async createTopics(specs: readonly TopicSpec[]): Promise<void> {
+    try {
+      const { brokers } = await this.admin.describeCluster();
+      const replicationFactor = Math.max(1, Math.min(3, brokers.length));
+      await this.admin.createTopics({
+        waitForLeaders: true,
+        topics: specs.map((s) => ({
+          topic: s.topic,
+          numPartitions: s.partitions,
+          replicationFactor,
+          configEntries: Object.entries(s.configs ?? {}).map(([name, value]) => ({ name, value })),
+        })),
+      });
+    } catch (error) {
+      throw toKafkaError(error, `Creating topic(s) ${specs.map((s) => s.topic).join(', ')}`);
+    }
+  }
+
+  /** Best effort: what cannot be deleted is returned, not thrown, so cleanup never hides a result. */
+  async deleteTopics(topics: readonly string[]): Promise<string | undefined> {
+    if (!topics.length) return undefined;
+    try {
+      await this.admin.deleteTopics({ topics: [...topics], timeout: 10_000 });
+      return undefined;
+    } catch (error) {
+      return (error as Error).message;
+    }
+  }
+
+  /** Best effort, as deleteTopics. */
+  async deleteGroups(groupIds: readonly string[]): Promise<string | undefined> {
+    if (!groupIds.length) return undefined;
+    try {
+      await this.admin.deleteGroups([...groupIds]);
+      return undefined;
+    } catch (error) {
+      return (error as Error).message;
+    }
+  }
+
+  async partitionCount(topic: string): Promise<number> {
+    const { topics } = await this.admin.fetchTopicMetadata({ topics: [topic] });
+    return topics[0]?.partitions.length ?? 0;
+  }
+
+  async timestampPolicy(topic: string): Promise<TopicTimestampPolicy> {
+    const names = ['message.timestamp.type', 'message.timestamp.after.max.ms', 'message.timestamp.before.max.ms', 'retention.ms'];
+    let entries: Map<string, string>;
+    try {
+      const response = await this.admin.describeConfigs({ includeSynonyms: false, resources: [{ type: ConfigResourceTypes.TOPIC, name: topic, configNames: names }] });
+      entries = new Map(response.resources[0]?.configEntries.map((e) => [e.configName, e.configValue]) ?? []);
+    } catch (error) {
+      throw toKafkaError(error, `Describing the configuration of topic ${topic}`);
+    }
+    const number = (name: string, fallback: number): number => {
+      const value = Number(entries.get(name));
+      return Number.isFinite(value) ? value : fallback;
+    };
+    return {
+      type: entries.get('message.timestamp.type') === 'LogAppendTime' ? 'LogAppendTime' : 'CreateTime',
+      afterMaxMs: number('message.timestamp.after.max.ms', Number.MAX_SAFE_INTEGER),
+      beforeMaxMs: number('message.timestamp.before.max.ms', Number.MAX_SAFE_INTEGER),
+      retentionMs: number('retention.ms', 604_800_000),
+    };
+  }
+}
