@@ -20,6 +20,11 @@ export interface InputHandlers {
   /** Records of one partition, in offset order. Resolve to let the fetch loop go on. */
   onRecords(topic: string, partition: number, records: InputRecord[], context: BatchContext): Promise<void>;
   onCrash(error: Error, restarting: boolean): void;
+  /**
+   * The fetch position passed `lastOffset` (transaction markers and aborted records included,
+   * which never reach onRecords): lets a bounded run see that it reached the end of its range.
+   */
+  onPosition?(topic: string, partition: number, lastOffset: string): void;
 }
 
 export interface InputConsumerOptions {
@@ -49,7 +54,10 @@ export class InputConsumer {
   }
 
   async start(subscription: { topics?: string[]; topicPattern?: string }, handlers: InputHandlers): Promise<void> {
-    const { GROUP_JOIN, CRASH } = this.consumer.events;
+    const { GROUP_JOIN, CRASH, END_BATCH_PROCESS } = this.consumer.events;
+    if (handlers.onPosition) {
+      this.consumer.on(END_BATCH_PROCESS, (event) => handlers.onPosition!(event.payload.topic, event.payload.partition, event.payload.lastOffset));
+    }
     this.consumer.on(GROUP_JOIN, (event) => {
       const assignment: TopicPartition[] = [];
       for (const [topic, partitions] of Object.entries(event.payload.memberAssignment)) {
@@ -67,7 +75,6 @@ export class InputConsumer {
       partitionsConsumedConcurrently: 1,
       eachBatch: async (payload: EachBatchPayload) => {
         const { batch } = payload;
-        if (batch.isEmpty()) return;
         const records = batch.messages.map((m): InputRecord => ({
           topic: batch.topic,
           partition: batch.partition,
@@ -84,7 +91,7 @@ export class InputConsumer {
           heartbeat: payload.heartbeat,
         });
         // The position moves on locally; nothing is committed here (autoCommit is off).
-        payload.resolveOffset(batch.lastOffset());
+        if (!payload.isStale()) payload.resolveOffset(batch.lastOffset());
       },
     });
   }

@@ -16,4 +16,8 @@ export interface PipelineEvents {
   lag: [{ partition: string; lag: number }];
   retrying: [{ what: string; attempt: number; delayMs: number; message: string }];
   consumerCrash: [{ message: string; restarting: boolean }];
+  /** Bounded runs: a partition committed the end of its range. */
+  partitionDone: [{ partition: string }];
+  /** Bounded runs: every partition of the range is done. */
+  finished: [Record<string, never>];
 }

@@ -21,6 +21,12 @@ export interface PipelineOptions {
   transactionTimeoutMs: number;
   heartbeatIntervalMs: number;
   subscription: { topics?: string[]; topicPattern?: string };
+  /**
+   * A bounded run (backfill): per partition `topic:partition`, the first offset and the end
+   * offset (exclusive). Records outside are never scored; partitions not listed are ignored.
+   * The run finishes (event `finished`) when every listed partition has committed its end offset.
+   */
+  bounds?: Map<string, { start: string; end: string }>;
 }
 
 export interface PipelineParts {
@@ -46,6 +52,11 @@ interface PartitionState {
   ready: Promise<void>;
   /** The next input offset to accept; anything below was already buffered or committed. */
   nextOffset?: bigint;
+  /** The offset committed last (one past the last record with an output). */
+  committed?: bigint;
+  /** Bounded runs: the fetch position passed the end of the range. */
+  fetchedToEnd?: boolean;
+  done?: boolean;
 }
 
 /** A promise with its resolve function (Promise.withResolvers needs Node 22). */
@@ -104,7 +115,49 @@ export class Pipeline extends EventEmitter<PipelineEvents> {
       onAssignment: (memberId, assignment) => this.onAssignment(memberId, assignment),
       onRecords: (topic, partition, records, context) => this.onRecords(topic, partition, records, context),
       onCrash: (error, restarting) => this.emit('consumerCrash', { message: error.message, restarting }),
+      onPosition: this.options.bounds ? (topic, partition, lastOffset) => this.onPosition(topic, partition, lastOffset) : undefined,
     });
+    if (this.options.bounds && [...this.options.bounds.values()].every((b) => b.start === b.end)) this.emit('finished', {});
+  }
+
+  private onPosition(topic: string, partition: number, lastOffset: string): void {
+    const state = this.owned.get(partitionKey(topic, partition));
+    const bound = this.options.bounds?.get(partitionKey(topic, partition));
+    if (!state || !bound || state.status !== 'active' || BigInt(lastOffset) + 1n < BigInt(bound.end)) return;
+    if (!state.fetchedToEnd) {
+      state.fetchedToEnd = true;
+      // Nothing past the end is wanted: stop fetching this partition.
+      this.parts.consumer.pause([{ topic, partition }]);
+    }
+    void this.maybeFinish(state);
+  }
+
+  /**
+   * A bounded partition is done when its committed offset reaches the range end. If the range
+   * ends with records that never reach us (transaction markers, aborted records), the last
+   * output commit stops short of the end: an offsets-only transaction then records the end.
+   */
+  private async maybeFinish(state: PartitionState): Promise<void> {
+    const bound = this.options.bounds?.get(state.key);
+    if (!bound || state.done || state.status !== 'active') return;
+    const end = BigInt(bound.end);
+    if ((state.committed ?? -1n) < end) {
+      const nothingPending = state.nextOffset === undefined || state.committed === state.nextOffset || (state.committed === undefined && state.nextOffset === BigInt(bound.start));
+      if (!state.fetchedToEnd && BigInt(bound.start) !== end) return;
+      if (!nothingPending || !state.producer) return;
+      try {
+        await state.producer.commit(this.options.appId, { topic: state.topic, partition: state.partition, nextOffset: bound.end, outputs: [] });
+        state.committed = end;
+      } catch (error) {
+        this.parts.logger.warn({ err: error, partition: state.key }, 'committing the end of the range failed; will retry after the next fetch');
+        return;
+      }
+    }
+    state.done = true;
+    this.parts.consumer.pause([{ topic: state.topic, partition: state.partition }]);
+    this.emit('partitionDone', { partition: state.key });
+    const all = [...this.options.bounds!.keys()];
+    if (all.every((key) => this.owned.get(key)?.done)) this.emit('finished', {});
   }
 
   /**
@@ -185,11 +238,14 @@ export class Pipeline extends EventEmitter<PipelineEvents> {
         if (state.generation !== generation || this.stopping) return;
         // Without a committed offset, go back to the first offset this process accepted (if any):
         // kafkajs' own position may be past records that were buffered but never committed.
-        const start = committed ?? this.firstOffsets.get(state.key)?.toString();
+        const bound = this.options.bounds?.get(state.key);
+        const start = committed ?? bound?.start ?? this.firstOffsets.get(state.key)?.toString();
         if (start !== undefined) this.parts.consumer.seek(state.topic, state.partition, start);
         state.nextOffset = start === undefined ? undefined : BigInt(start);
+        state.committed = committed === undefined ? undefined : BigInt(committed);
         state.status = 'active';
         this.emit('partitionReady', { partition: state.key, committedOffset: committed });
+        if (bound) void this.maybeFinish(state);
       } catch (error) {
         if (this.stopping) return;
         this.parts.logger.error({ err: error, partition: state.key }, 'partition initialisation failed');
@@ -217,9 +273,12 @@ export class Pipeline extends EventEmitter<PipelineEvents> {
     if (state.status !== 'active' || this.stopping) return;
     const last = records[records.length - 1];
     this.emit('lag', { partition: key, lag: Math.max(0, Number(context.highWatermark) - Number(last.offset) - 1) });
+    const bound = this.options.bounds?.get(key);
+    if (this.options.bounds && !bound) return;
     for (const record of records) {
       if (context.isStale()) break;
       const offset = BigInt(record.offset);
+      if (bound && (offset >= BigInt(bound.end) || offset < BigInt(bound.start))) continue;
       if (state.nextOffset !== undefined && offset < state.nextOffset) continue;
       if (state.nextOffset === undefined && !this.firstOffsets.has(key)) this.firstOffsets.set(key, offset);
       state.nextOffset = offset + 1n;
@@ -305,11 +364,13 @@ export class Pipeline extends EventEmitter<PipelineEvents> {
           { topic: this.options.deadLetterTopic, messages: output.deadLetters },
         ],
       });
+      state.committed = BigInt(output.nextOffset);
       this.emit('committed', {
         partition: key, windowId, records: output.records, predictions: output.predictions.length,
         deadLetters: output.deadLetters.length, deadLetterCodes: output.deadLetterCodes, nextOffset: output.nextOffset,
         durationMs: this.parts.clock.now() - started,
       });
+      if (this.options.bounds) await this.maybeFinish(state);
     } catch (error) {
       if (state.generation !== generation || this.owned.get(key) !== state) return;
       const failure = error instanceof StreamscoreError ? error : new StreamscoreError('ERR_KAFKA_TRANSIENT', String(error), { cause: error });

@@ -65,7 +65,12 @@ async function untilStarted<T>(what: string, config: StreamscoreConfig, logger: 
   }
 }
 
-export async function startService(config: StreamscoreConfig, logger: Logger): Promise<RunningService> {
+export interface ServiceOptions {
+  /** A bounded run (backfill): see PipelineOptions.bounds. */
+  bounds?: Map<string, { start: string; end: string }>;
+}
+
+export async function startService(config: StreamscoreConfig, logger: Logger, options: ServiceOptions = {}): Promise<RunningService> {
   const { model, readerSchema, predictionSchema } = await preflight(config);
   const kafka = createKafka(config.kafka, logger);
   const admin = new KafkaAdmin(kafka);
@@ -109,6 +114,7 @@ export async function startService(config: StreamscoreConfig, logger: Logger): P
       transactionTimeoutMs: config.kafka.transactionTimeoutMs,
       heartbeatIntervalMs: config.kafka.heartbeatIntervalMs,
       subscription: { topics: config.input.topics, topicPattern: config.input.topicPattern },
+      bounds: options.bounds,
     },
     {
       createProducer: (transactionalId) => new PartitionProducer(kafka, transactionalId, config.kafka.transactionTimeoutMs),
