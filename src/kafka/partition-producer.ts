@@ -1,5 +1,5 @@
 import './read-committed-fix.js'; // before kafkajs loads: see that file
-import type { Kafka, Message, Producer } from 'kafkajs';
+import { Partitioners, type Kafka, type Message, type Producer } from 'kafkajs';
 import type { OutputMessage } from '../records/types.js';
 import { toKafkaError } from './errors.js';
 
@@ -33,6 +33,8 @@ export class PartitionProducer {
       // markers are still being written: retry it quickly, as the Java client does (retry.backoff.ms).
       retry: { retries: 8, initialRetryTime: 20, maxRetryTime: 1_000 },
       allowAutoTopicCreation: false,
+      // Murmur2 like the Java client, so keys land where other producers put them (and no warning).
+      createPartitioner: Partitioners.DefaultPartitioner,
     });
   }
 
