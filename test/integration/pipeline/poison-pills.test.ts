@@ -2,11 +2,18 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { avroDecoder, avroEncoder, createTopics, deleteTopics, produce, readTopic, waitForCommittedToEnd, type TestMessage } from '../../support/kafka-fixtures.js';
+import { resolveTestEnvironment, type TestEnvironment } from '../../support/environment.js';
 import { READING_SCHEMA, suffix, tinyConfig } from '../../support/pipeline-config.js';
 import { StreamscoreProcess, writeConfig } from '../../support/streamscore-process.js';
 
-const brokers = (process.env.KAFKA_BROKERS ?? '').split(',').filter(Boolean);
-const registryUrl = process.env.SCHEMA_REGISTRY_URL ?? '';
+let brokers: string[] = [];
+let registryUrl = '';
+let environment: TestEnvironment | undefined;
+before(async () => {
+  environment = await resolveTestEnvironment();
+  ({ brokers, registryUrl } = environment);
+});
+after(() => environment?.stop());
 
 describe('poison pills', () => {
   const id = suffix();

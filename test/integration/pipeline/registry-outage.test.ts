@@ -1,30 +1,38 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { resolveTestEnvironment, type TestEnvironment } from '../../support/environment.js';
 import { assertExactlyOnce, startLoad } from '../../support/exactly-once.js';
 import { committedOffsets, createTopics, deleteTopics } from '../../support/kafka-fixtures.js';
 import { suffix, tinyConfig } from '../../support/pipeline-config.js';
 import { StreamscoreProcess, writeConfig } from '../../support/streamscore-process.js';
 import { TcpProxy } from '../../support/tcp-proxy.js';
 
-const brokers = (process.env.KAFKA_BROKERS ?? '').split(',').filter(Boolean);
-const registryUrl = process.env.SCHEMA_REGISTRY_URL ?? '';
+let brokers: string[] = [];
+let registryUrl = '';
+let environment: TestEnvironment | undefined;
+before(async () => {
+  environment = await resolveTestEnvironment();
+  ({ brokers, registryUrl } = environment);
+});
+after(() => environment?.stop());
 
 describe('registry outage under load, schema cache cold', () => {
   const id = suffix();
   const topics = { input: `in-${id}`, output: `out-${id}`, dlq: `dlq-${id}` };
   const appId = `outage-${id}`;
-  const target = new URL(registryUrl);
-  const proxy = new TcpProxy(target.hostname, Number(target.port));
+  let proxy: TcpProxy | undefined;
   let service: StreamscoreProcess | undefined;
 
   before(() => createTopics(brokers, [{ topic: topics.input, partitions: 3 }, { topic: topics.output, partitions: 1 }, { topic: topics.dlq, partitions: 1 }]));
   after(async () => {
     await service?.stop();
-    await proxy.down();
+    await proxy?.down();
     await deleteTopics(brokers, Object.values(topics));
   });
 
   it('dead-letters nothing, holds offsets while the registry is down, and scores everything after', async () => {
+    const target = new URL(registryUrl);
+    proxy = new TcpProxy(target.hostname, Number(target.port));
     await proxy.up();
     const proxiedUrl = `${target.protocol}//127.0.0.1:${proxy.port}${target.pathname}`;
     // The env override would win over the config file: point it at the proxy too.

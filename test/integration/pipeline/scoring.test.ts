@@ -3,11 +3,18 @@ import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import ort from 'onnxruntime-node';
 import { avroDecoder, avroEncoder, committedOffsets, createTopics, deleteTopics, endOffsets, produce, readTopic, waitForCommittedToEnd } from '../../support/kafka-fixtures.js';
+import { resolveTestEnvironment, type TestEnvironment } from '../../support/environment.js';
 import { READING_SCHEMA, suffix, TINY_MODEL, tinyConfig } from '../../support/pipeline-config.js';
 import { StreamscoreProcess, writeConfig } from '../../support/streamscore-process.js';
 
-const brokers = (process.env.KAFKA_BROKERS ?? '').split(',').filter(Boolean);
-const registryUrl = process.env.SCHEMA_REGISTRY_URL ?? '';
+let brokers: string[] = [];
+let registryUrl = '';
+let environment: TestEnvironment | undefined;
+before(async () => {
+  environment = await resolveTestEnvironment();
+  ({ brokers, registryUrl } = environment);
+});
+after(() => environment?.stop());
 
 describe('scoring: 20,000 records over 6 partitions', () => {
   const id = suffix();

@@ -1,12 +1,19 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { resolveTestEnvironment, type TestEnvironment } from '../../support/environment.js';
 import { assertExactlyOnce, startLoad } from '../../support/exactly-once.js';
 import { createTopics, deleteTopics } from '../../support/kafka-fixtures.js';
 import { suffix, tinyConfig } from '../../support/pipeline-config.js';
 import { StreamscoreProcess, writeConfig } from '../../support/streamscore-process.js';
 
-const brokers = (process.env.KAFKA_BROKERS ?? '').split(',').filter(Boolean);
-const registryUrl = process.env.SCHEMA_REGISTRY_URL ?? '';
+let brokers: string[] = [];
+let registryUrl = '';
+let environment: TestEnvironment | undefined;
+before(async () => {
+  environment = await resolveTestEnvironment();
+  ({ brokers, registryUrl } = environment);
+});
+after(() => environment?.stop());
 
 function ownedIn(line: string): string[] {
   return (JSON.parse(line) as { owned: string[] }).owned;
