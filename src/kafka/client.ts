@@ -24,7 +24,8 @@ export function createKafka(config: StreamscoreConfig['kafka'], logger: Logger, 
     ssl: config.ssl as KafkaConfig['ssl'],
     connectionTimeout: config.connectionTimeoutMs,
     requestTimeout: 30_000,
-    logLevel: logLevel.INFO,
+    // kafkajs' per-request DEBUG logs only when someone asked for trace.
+    logLevel: logger.isLevelEnabled('trace') ? logLevel.DEBUG : logLevel.INFO,
     logCreator: logCreator(logger),
     retry: { initialRetryTime: 200, maxRetryTime: 5_000, retries: 8 },
   };
