@@ -49,6 +49,10 @@ export class InputConsumer {
       rebalanceTimeout: Math.max(60_000, options.sessionTimeoutMs),
       readUncommitted: false,
       maxWaitTimeInMs: 250,
+      // kafkajs fetches up to 10 MB per request by default: most of the process's peak memory, for
+      // no throughput (docs/benchmarks.md). Windows bound memory; the fetch need not.
+      maxBytesPerPartition: 256 * 1024,
+      maxBytes: 1_536 * 1024,
       allowAutoTopicCreation: false,
     });
   }

@@ -14,6 +14,7 @@
  * producer's abort marker). It replaces kafkajs' module in the require cache, so it must run
  * before anything loads kafkajs: the CLI imports it first, `npm test` preloads it with --import.
  */
+import './producer-grouping-fix.js'; // the other kafkajs module replaced before kafkajs loads
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);

@@ -1,0 +1,86 @@
+import type { Admin, Kafka } from 'kafkajs';
+import { Partitioners } from 'kafkajs';
+import { createTopics, deleteTopics, topicOffsets } from './kafka.js';
+import { IotRecords } from './iot-records.js';
+
+/** A preloaded input topic that every case drains from its start. */
+export interface Dataset {
+  topic: string;
+  records: number;
+  partitions: number;
+  /** Mean bytes of a record value (Avro body + 5-byte header); keys are `dev-NNNNN`. */
+  meanValueBytes: number;
+  meanKeyBytes: number;
+  /** True when the topic was already there with exactly these records (from an earlier run). */
+  reused: boolean;
+  preloadMs: number;
+}
+
+export interface DatasetOptions {
+  records: number;
+  partitions: number;
+  seed: number;
+  /** Delete and reload even when a matching topic exists. */
+  fresh: boolean;
+  repoRoot: string;
+  registryUrl: string;
+}
+
+const PRODUCE_CHUNK = 5_000;
+
+/** `streamscore-bench-iot-s<seed>-p<partitions>-<records>`: the name says what is in it. */
+export function datasetTopic(options: Pick<DatasetOptions, 'records' | 'partitions' | 'seed'>): string {
+  return `streamscore-bench-iot-s${options.seed}-p${options.partitions}-${options.records}`;
+}
+
+/**
+ * Makes sure the topic holds exactly the first `records` readings of the seed, keyed by device
+ * (default partitioner, murmur2 as in the Java client). A topic left by an earlier run is reused
+ * when its offsets say it is complete; the schema id is registered again (idempotent) so a
+ * wiped registry is noticed by the pipeline cases (they refuse results with dead letters).
+ * Record timestamps are left to the producer (now): the generator's event times are in the past
+ * and would make the broker's retention delete the segments.
+ */
+export async function preloadDataset(kafka: Kafka, admin: Admin, options: DatasetOptions): Promise<Dataset> {
+  const started = Date.now();
+  const topic = datasetTopic(options);
+  const source = await IotRecords.register(options.repoRoot, options.registryUrl, `${topic}-value`, options.seed);
+  const sample = source.take(Math.min(options.records, 10_000));
+  const meanValueBytes = sample.reduce((sum, r) => sum + r.value.length, 0) / sample.length;
+  const meanKeyBytes = sample.reduce((sum, r) => sum + r.key.length, 0) / sample.length;
+  const describe = (reused: boolean): Dataset => ({ topic, records: options.records, partitions: options.partitions, meanValueBytes, meanKeyBytes, reused, preloadMs: Date.now() - started });
+
+  const existing = await topicOffsets(admin, topic);
+  const complete = existing !== undefined && existing.length === options.partitions
+    && existing.every((p) => p.low === 0) && existing.reduce((sum, p) => sum + p.high, 0) === options.records;
+  if (complete && !options.fresh) return describe(true);
+  if (existing) {
+    await deleteTopics(admin, [topic]);
+    await waitUntilGone(admin, topic);
+  }
+  await createTopics(admin, [{ topic, partitions: options.partitions }]);
+
+  const producer = kafka.producer({ allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
+  await producer.connect();
+  try {
+    const fresh = await IotRecords.register(options.repoRoot, options.registryUrl, `${topic}-value`, options.seed);
+    for (let sent = 0; sent < options.records; sent += PRODUCE_CHUNK) {
+      const messages = fresh.take(Math.min(PRODUCE_CHUNK, options.records - sent));
+      await producer.send({ topic, acks: -1, messages });
+    }
+  } finally {
+    await producer.disconnect();
+  }
+  const loaded = await topicOffsets(admin, topic);
+  const total = loaded?.reduce((sum, p) => sum + p.high, 0);
+  if (total !== options.records) throw new Error(`preloading ${topic}: expected ${options.records} records, the topic has ${total}`);
+  return describe(false);
+}
+
+async function waitUntilGone(admin: Admin, topic: string): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while ((await admin.listTopics()).includes(topic)) {
+    if (Date.now() > deadline) throw new Error(`topic ${topic} was not deleted within 60 s`);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}
