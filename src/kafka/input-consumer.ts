@@ -9,6 +9,8 @@ export interface TopicPartition {
 
 export interface BatchContext {
   highWatermark: string;
+  /** The last offset this fetch covered, trailing transaction markers and aborted records included. */
+  lastOffset: string;
   /** True once a seek or rebalance made this batch obsolete. */
   isStale(): boolean;
   heartbeat(): Promise<void>;
@@ -21,10 +23,11 @@ export interface InputHandlers {
   onRecords(topic: string, partition: number, records: InputRecord[], context: BatchContext): Promise<void>;
   onCrash(error: Error, restarting: boolean): void;
   /**
-   * The fetch position passed `lastOffset` (transaction markers and aborted records included,
-   * which never reach onRecords): lets a bounded run see that it reached the end of its range.
+   * A fetch returned only transaction markers and aborted records, `firstOffset`..`lastOffset`:
+   * nothing reaches onRecords, yet a bounded run must see that it got past them. (Batches with
+   * records tell their last offset to onRecords, in BatchContext.lastOffset.)
    */
-  onPosition?(topic: string, partition: number, lastOffset: string): void;
+  onPosition?(topic: string, partition: number, firstOffset: string, lastOffset: string): void;
 }
 
 export interface InputConsumerOptions {
@@ -60,7 +63,10 @@ export class InputConsumer {
   async start(subscription: { topics?: string[]; topicPattern?: string }, handlers: InputHandlers): Promise<void> {
     const { GROUP_JOIN, CRASH, END_BATCH_PROCESS } = this.consumer.events;
     if (handlers.onPosition) {
-      this.consumer.on(END_BATCH_PROCESS, (event) => handlers.onPosition!(event.payload.topic, event.payload.partition, event.payload.lastOffset));
+      this.consumer.on(END_BATCH_PROCESS, (event) => {
+        const { topic, partition, batchSize, firstOffset, lastOffset } = event.payload;
+        if (batchSize === 0 && firstOffset !== null) handlers.onPosition!(topic, partition, firstOffset, lastOffset);
+      });
     }
     this.consumer.on(GROUP_JOIN, (event) => {
       const assignment: TopicPartition[] = [];
@@ -91,6 +97,7 @@ export class InputConsumer {
         }));
         await handlers.onRecords(batch.topic, batch.partition, records, {
           highWatermark: batch.highWatermark,
+          lastOffset: batch.lastOffset(),
           isStale: payload.isStale,
           heartbeat: payload.heartbeat,
         });

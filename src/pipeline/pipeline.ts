@@ -27,6 +27,12 @@ export interface PipelineOptions {
    * The run finishes (event `finished`) when every listed partition has committed its end offset.
    */
   bounds?: Map<string, { start: string; end: string }>;
+  /**
+   * A rate limit (backfill --max-rate): called for each record accepted, returns how long (ms) to
+   * hold the fetch loop before the next one (0: go on). The loop heartbeats while it waits, and
+   * the window being filled still closes on its linger.
+   */
+  rateLimit?: (records: number) => number;
 }
 
 export interface PipelineParts {
@@ -115,15 +121,27 @@ export class Pipeline extends EventEmitter<PipelineEvents> {
       onAssignment: (memberId, assignment) => this.onAssignment(memberId, assignment),
       onRecords: (topic, partition, records, context) => this.onRecords(topic, partition, records, context),
       onCrash: (error, restarting) => this.emit('consumerCrash', { message: error.message, restarting }),
-      onPosition: this.options.bounds ? (topic, partition, lastOffset) => this.onPosition(topic, partition, lastOffset) : undefined,
+      onPosition: this.options.bounds ? (topic, partition, firstOffset, lastOffset) => this.onPosition(topic, partition, firstOffset, lastOffset) : undefined,
     });
     if (this.options.bounds && [...this.options.bounds.values()].every((b) => b.start === b.end)) this.emit('finished', {});
   }
 
-  private onPosition(topic: string, partition: number, lastOffset: string): void {
+  /**
+   * A fetch of only transaction markers or aborted records reached `lastOffset`. It proves nothing
+   * was skipped only if it starts at or before the next offset we expect: one fetched before a
+   * seek (start, reset) may lie past records never accepted.
+   */
+  private onPosition(topic: string, partition: number, firstOffset: string, lastOffset: string): void {
     const state = this.owned.get(partitionKey(topic, partition));
     const bound = this.options.bounds?.get(partitionKey(topic, partition));
-    if (!state || !bound || state.status !== 'active' || BigInt(lastOffset) + 1n < BigInt(bound.end)) return;
+    if (!state || !bound || state.status !== 'active' || this.stopping || BigInt(lastOffset) + 1n < BigInt(bound.end)) return;
+    if (state.nextOffset === undefined || BigInt(firstOffset) > state.nextOffset) return;
+    this.fetchedToEnd(state);
+  }
+
+  /** Every record of the range was fetched and accepted (or never existed): wait for the commits, then finish. */
+  private fetchedToEnd(state: PartitionState): void {
+    const { topic, partition } = state;
     if (!state.fetchedToEnd) {
       state.fetchedToEnd = true;
       // Nothing past the end is wanted: stop fetching this partition.
@@ -275,8 +293,13 @@ export class Pipeline extends EventEmitter<PipelineEvents> {
     this.emit('lag', { partition: key, lag: Math.max(0, Number(context.highWatermark) - Number(last.offset) - 1) });
     const bound = this.options.bounds?.get(key);
     if (this.options.bounds && !bound) return;
+    const generation = state.generation;
+    let complete = true;
     for (const record of records) {
-      if (context.isStale()) break;
+      if (context.isStale() || this.stopping) {
+        complete = false;
+        break;
+      }
       const offset = BigInt(record.offset);
       if (bound && (offset >= BigInt(bound.end) || offset < BigInt(bound.start))) continue;
       if (state.nextOffset !== undefined && offset < state.nextOffset) continue;
@@ -284,9 +307,31 @@ export class Pipeline extends EventEmitter<PipelineEvents> {
       state.nextOffset = offset + 1n;
       const reason = this.window.add({ record, generation: state.generation }, record.size);
       if (reason) this.closeWindow(reason);
+      const wait = this.options.rateLimit?.(1) ?? 0;
+      if (wait > 0) {
+        this.armLinger();
+        await this.holdFor(wait, context);
+        // While held, the partition may have been reset or revoked: the rest of this batch is not ours to add.
+        if (state.generation !== generation || state.status !== 'active') {
+          complete = false;
+          break;
+        }
+      }
     }
+    // The fetch reached the end of the range and every record of it was looked at (a batch cut short
+    // by a seek or by stopping proves nothing: its records were not all accepted).
+    if (bound && complete && !this.stopping && !context.isStale() && BigInt(context.lastOffset) + 1n >= BigInt(bound.end)) this.fetchedToEnd(state);
     this.armLinger();
     await this.waitForRoom(context);
+  }
+
+  /** Rate limit: holds the fetch loop for `ms`, heartbeating meanwhile. */
+  private async holdFor(ms: number, context: BatchContext): Promise<void> {
+    const until = this.parts.clock.now() + ms;
+    for (let left = ms; left > 0 && !this.stopping; left = until - this.parts.clock.now()) {
+      await sleep(Math.min(left, this.options.heartbeatIntervalMs), undefined, { signal: this.stopController.signal }).catch(() => undefined);
+      await context.heartbeat().catch(() => undefined);
+    }
   }
 
   /** Back-pressure: hold the fetch loop while too many windows wait, heartbeating meanwhile. */

@@ -68,6 +68,8 @@ async function untilStarted<T>(what: string, config: StreamscoreConfig, logger: 
 export interface ServiceOptions {
   /** A bounded run (backfill): see PipelineOptions.bounds. */
   bounds?: Map<string, { start: string; end: string }>;
+  /** A rate limit for the fetch loop: see PipelineOptions.rateLimit. */
+  rateLimit?: (records: number) => number;
 }
 
 export async function startService(config: StreamscoreConfig, logger: Logger, options: ServiceOptions = {}): Promise<RunningService> {
@@ -115,6 +117,7 @@ export async function startService(config: StreamscoreConfig, logger: Logger, op
       heartbeatIntervalMs: config.kafka.heartbeatIntervalMs,
       subscription: { topics: config.input.topics, topicPattern: config.input.topicPattern },
       bounds: options.bounds,
+      rateLimit: options.rateLimit,
     },
     {
       createProducer: (transactionalId) => new PartitionProducer(kafka, transactionalId, config.kafka.transactionTimeoutMs),
