@@ -10,6 +10,8 @@ export interface ScorerOptions {
   intraOpThreads: number;
   /** Split a window into runs of at most this many rows (for models with a fixed batch size). */
   maxBatch?: number;
+  /** The model's batch dimension is fixed at maxBatch: pad the last run with zero rows, drop their outputs. */
+  fixedBatch?: boolean;
   /** The input tensors' shapes, for the warm-up run: [name, dtype, columns]. */
   inputs: { name: string; dtype: TensorDtype; columns: number }[];
 }
@@ -48,9 +50,17 @@ export class Scorer {
   async score(tensors: FeatureTensor[]): Promise<ScoreResult> {
     const rows = tensors[0]?.dims[0] ?? 0;
     const chunk = this.options.maxBatch ?? rows;
-    if (rows <= chunk) return this.run(tensors);
+    if (rows <= chunk && !(this.options.fixedBatch && rows < chunk)) return this.run(tensors);
     const parts: Promise<ScoreResult>[] = [];
-    for (let start = 0; start < rows; start += chunk) parts.push(this.run(tensors.map((t) => slice(t, start, Math.min(rows, start + chunk)))));
+    for (let start = 0; start < rows; start += chunk) {
+      const end = Math.min(rows, start + chunk);
+      const part = tensors.map((t) => slice(t, start, end));
+      if (this.options.fixedBatch && end - start < chunk) {
+        parts.push(this.run(part.map((t) => pad(t, chunk))).then((r) => trim(r, end - start)));
+      } else {
+        parts.push(this.run(part));
+      }
+    }
     const results = await Promise.all(parts);
     const outputs: Record<string, OutputTensor> = {};
     for (const name of this.options.outputNames) outputs[name] = concat(results.map((r) => r.outputs[name]));
@@ -111,6 +121,23 @@ function zeros(dtype: TensorDtype, length: number): TensorData {
 function slice(tensor: FeatureTensor, from: number, to: number): FeatureTensor {
   const width = tensor.dims[1];
   return { ...tensor, data: tensor.data.subarray(from * width, to * width), dims: [to - from, width] };
+}
+
+function pad(tensor: FeatureTensor, rows: number): FeatureTensor {
+  const width = tensor.dims[1];
+  const data = zeros(tensor.dtype, rows * width);
+  (data as Float32Array).set(tensor.data as Float32Array);
+  return { ...tensor, data, dims: [rows, width] };
+}
+
+/** Keeps the first `rows` rows of every output (the rest scored padding). */
+function trim(result: ScoreResult, rows: number): ScoreResult {
+  const outputs: Record<string, OutputTensor> = {};
+  for (const [name, out] of Object.entries(result.outputs)) {
+    const width = out.dims.slice(1).reduce((a, b) => a * b, 1);
+    outputs[name] = { ...out, dims: [rows, ...out.dims.slice(1)], data: out.data.slice(0, rows * width) as OutputTensor['data'] };
+  }
+  return { ...result, outputs };
 }
 
 function concat(parts: OutputTensor[]): OutputTensor {

@@ -97,7 +97,8 @@ export async function startService(config: StreamscoreConfig, logger: Logger, op
     outputNames: [config.model.outputs.score.name, ...(config.model.outputs.label ? [config.model.outputs.label.name] : [])],
     workers: config.model.workers,
     intraOpThreads: config.model.intraOpThreads,
-    maxBatch: config.model.maxBatch ?? model.fixedBatch,
+    maxBatch: model.fixedBatch ?? config.model.maxBatch,
+    fixedBatch: model.fixedBatch !== undefined,
     inputs: config.model.inputs.map((i) => ({ name: i.name, dtype: i.dtype, columns: i.columns.length })),
   });
 
