@@ -5,13 +5,18 @@ import type { StreamscoreConfig } from '../config/types.js';
 
 /**
  * kafkajs logs every failed request at ERROR, including the ones it retries a moment later;
- * those are not errors for an operator, so kafkajs ERROR maps to warn and INFO to debug.
+ * those are not errors for an operator: they go to debug, other kafkajs ERROR/WARN to warn, INFO to debug.
  */
 function logCreator(logger: Logger) {
   return () => ({ namespace, level, log }: LogEntry) => {
     const { message, ...extra } = log;
     const child = { component: 'kafkajs', namespace, ...extra };
-    if (level === logLevel.ERROR || level === logLevel.WARN) logger.warn(child, message);
+    // Per-request errors and retried sends are kafkajs retrying (CONCURRENT_TRANSACTIONS after
+    // every commit, coordinator moves): a real failure reaches our code as an exception and is
+    // logged there. Keep them for debugging only, so warn lines mean something at 3 a.m.
+    const retried = namespace === 'Connection' || 'retryCount' in extra;
+    if (retried && (level === logLevel.ERROR || level === logLevel.WARN)) logger.debug(child, message);
+    else if (level === logLevel.ERROR || level === logLevel.WARN) logger.warn(child, message);
     else if (level === logLevel.INFO) logger.debug(child, message);
     else logger.trace(child, message);
   };
