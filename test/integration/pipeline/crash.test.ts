@@ -1,19 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { resolveTestEnvironment, type TestEnvironment } from '../../support/environment.js';
+import { useTestEnvironment } from '../../support/use-test-environment.js';
 import { assertExactlyOnce, startLoad } from '../../support/exactly-once.js';
 import { avroDecoder, createTopics, deleteTopics, readTopic } from '../../support/kafka-fixtures.js';
 import { suffix, tinyConfig } from '../../support/pipeline-config.js';
 import { StreamscoreProcess, writeConfig } from '../../support/streamscore-process.js';
 
-let brokers: string[] = [];
-let registryUrl = '';
-let environment: TestEnvironment | undefined;
-before(async () => {
-  environment = await resolveTestEnvironment();
-  ({ brokers, registryUrl } = environment);
-});
-after(() => environment?.stop());
+const env = useTestEnvironment();
 
 describe('crash: kill -9 at random moments', () => {
   const id = suffix();
@@ -21,25 +14,25 @@ describe('crash: kill -9 at random moments', () => {
   const appId = `crash-${id}`;
   let current: StreamscoreProcess | undefined;
 
-  before(() => createTopics(brokers, [{ topic: topics.input, partitions: 6 }, { topic: topics.output, partitions: 2 }, { topic: topics.dlq, partitions: 1 }]));
+  before(() => createTopics(env.brokers, [{ topic: topics.input, partitions: 6 }, { topic: topics.output, partitions: 2 }, { topic: topics.dlq, partitions: 1 }]));
   after(async () => {
     await current?.stop();
-    await deleteTopics(brokers, Object.values(topics));
+    await deleteTopics(env.brokers, Object.values(topics));
   });
 
   it('finds every input exactly once after 5 kills, and at least one kill landed inside a transaction', async () => {
     const config = writeConfig(tinyConfig({
-      appId, ...topics, brokers, registryUrl,
+      appId, ...topics, brokers: env.brokers, registryUrl: env.registryUrl,
       window: { maxRecords: 400, maxLingerMs: 150 },
-      extra: { kafka: { brokers, sessionTimeoutMs: 6_000, heartbeatIntervalMs: 500 }, observability: { metricsPort: 0, logLevel: 'trace' } },
+      extra: { kafka: { brokers: env.brokers, sessionTimeoutMs: 6_000, heartbeatIntervalMs: 500 }, observability: { metricsPort: 0, logLevel: 'trace' } },
     }));
-    const load = await startLoad(brokers, registryUrl, topics.input, { perSecond: 2_000, partitions: 6 });
-    const decode = await avroDecoder(registryUrl);
+    const load = await startLoad(env.brokers, env.registryUrl, topics.input, { perSecond: 2_000, partitions: 6 });
+    const decode = await avroDecoder(env.registryUrl);
     // An aborted transaction leaves its predictions in the log, and the redo writes them again:
     // a read_uncommitted reader then sees some source offset twice.
     const killLandedInTransaction = async () => {
       const seen = new Set<string>();
-      for (const m of await readTopic(brokers, topics.output, 'read_uncommitted')) {
+      for (const m of await readTopic(env.brokers, topics.output, 'read_uncommitted')) {
         const p = await decode(m.value!);
         const key = `${p.source_partition}:${p.source_offset}`;
         if (seen.has(key)) return true;
@@ -64,7 +57,7 @@ describe('crash: kill -9 at random moments', () => {
     }
     await load.stop();
     current = StreamscoreProcess.run(config);
-    const report = await assertExactlyOnce(brokers, registryUrl, topics, appId, 180_000, () => current!.assertAlive());
+    const report = await assertExactlyOnce(env.brokers, env.registryUrl, topics, appId, 180_000, () => current!.assertAlive());
     assert.ok(report.inputs >= 5_000, `enough load went through (${report.inputs})`);
     assert.ok(landed && report.abortedOutputs > 0, `a read_uncommitted reader sees aborted outputs: a kill landed inside a transaction (after ${kills} kills)`);
     process.stdout.write(`# crash: ${JSON.stringify({ ...report, kills })}\n`);

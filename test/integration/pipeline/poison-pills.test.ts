@@ -2,18 +2,11 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { avroDecoder, avroEncoder, createTopics, deleteTopics, produce, readTopic, waitForCommittedToEnd, type TestMessage } from '../../support/kafka-fixtures.js';
-import { resolveTestEnvironment, type TestEnvironment } from '../../support/environment.js';
+import { useTestEnvironment } from '../../support/use-test-environment.js';
 import { READING_SCHEMA, suffix, tinyConfig } from '../../support/pipeline-config.js';
 import { StreamscoreProcess, writeConfig } from '../../support/streamscore-process.js';
 
-let brokers: string[] = [];
-let registryUrl = '';
-let environment: TestEnvironment | undefined;
-before(async () => {
-  environment = await resolveTestEnvironment();
-  ({ brokers, registryUrl } = environment);
-});
-after(() => environment?.stop());
+const env = useTestEnvironment();
 
 describe('poison pills', () => {
   const id = suffix();
@@ -24,12 +17,12 @@ describe('poison pills', () => {
   let valid = 0;
 
   before(async () => {
-    await createTopics(brokers, [{ topic: topics.input, partitions: 2 }, { topic: topics.output, partitions: 1 }, { topic: topics.dlq, partitions: 1 }]);
+    await createTopics(env.brokers, [{ topic: topics.input, partitions: 2 }, { topic: topics.output, partitions: 1 }, { topic: topics.dlq, partitions: 1 }]);
     const schema = JSON.parse(readFileSync(READING_SCHEMA, 'utf8'));
-    const encode = await avroEncoder(registryUrl, `${topics.input}-value`, schema);
+    const encode = await avroEncoder(env.registryUrl, `${topics.input}-value`, schema);
     // A writer schema whose "b" may be null cannot be resolved to the reader's plain double.
     const nullableB = { ...schema, fields: schema.fields.map((f: { name: string }) => (f.name === 'b' ? { name: 'b', type: ['null', 'double'], default: null } : f)) };
-    const encodeNullableB = await avroEncoder(registryUrl, `${topics.input}-nullable-b-value`, nullableB);
+    const encodeNullableB = await avroEncoder(env.registryUrl, `${topics.input}-nullable-b-value`, nullableB);
     const unknownId = Buffer.concat([Buffer.from([0, 0x7f, 0xff, 0xff, 0x00]), Buffer.from('payload')]);
     poison.push(
       { key: 'p-garbage', value: Buffer.from('this is not avro'), code: 'ERR_DECODE_MALFORMED', headers: { trace: 'abc' } },
@@ -51,24 +44,24 @@ describe('poison pills', () => {
       }
     }
     assert.equal(messages.length - valid, poison.length, 'every poison pill was produced');
-    await produce(brokers, topics.input, messages);
+    await produce(env.brokers, topics.input, messages);
   });
 
   after(async () => {
     await service?.stop();
-    await deleteTopics(brokers, Object.values(topics));
+    await deleteTopics(env.brokers, Object.values(topics));
   });
 
   it('dead-letters each bad record once with its bytes and headers, and scores the rest', async () => {
-    const config = tinyConfig({ appId, ...topics, brokers, registryUrl, window: { maxRecords: 64, maxLingerMs: 100 } }) as { model: { inputs: { columns: { default?: number }[] }[] } };
+    const config = tinyConfig({ appId, ...topics, brokers: env.brokers, registryUrl: env.registryUrl, window: { maxRecords: 64, maxLingerMs: 100 } }) as { model: { inputs: { columns: { default?: number }[] }[] } };
     delete config.model.inputs[0].columns[2].default; // "c" becomes a required feature
     service = StreamscoreProcess.run(writeConfig(config));
-    await waitForCommittedToEnd(brokers, appId, topics.input, 90_000, () => service!.assertAlive());
-    const predictions = await readTopic(brokers, topics.output, 'read_committed');
-    const deadLetters = await readTopic(brokers, topics.dlq, 'read_committed');
+    await waitForCommittedToEnd(env.brokers, appId, topics.input, 90_000, () => service!.assertAlive());
+    const predictions = await readTopic(env.brokers, topics.output, 'read_committed');
+    const deadLetters = await readTopic(env.brokers, topics.dlq, 'read_committed');
     assert.equal(predictions.length, valid, 'every valid record scored');
     assert.equal(deadLetters.length, poison.length, 'every poison pill dead-lettered exactly once');
-    const decode = await avroDecoder(registryUrl);
+    const decode = await avroDecoder(env.registryUrl);
     for (const p of predictions) assert.match(p.key!.toString(), /^ok-/);
     for (const expected of poison) {
       const dl = deadLetters.find((d) => d.key?.toString() === expected.key);

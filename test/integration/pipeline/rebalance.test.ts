@@ -1,19 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { resolveTestEnvironment, type TestEnvironment } from '../../support/environment.js';
+import { useTestEnvironment } from '../../support/use-test-environment.js';
 import { assertExactlyOnce, startLoad } from '../../support/exactly-once.js';
 import { createTopics, deleteTopics } from '../../support/kafka-fixtures.js';
 import { suffix, tinyConfig } from '../../support/pipeline-config.js';
 import { StreamscoreProcess, writeConfig } from '../../support/streamscore-process.js';
 
-let brokers: string[] = [];
-let registryUrl = '';
-let environment: TestEnvironment | undefined;
-before(async () => {
-  environment = await resolveTestEnvironment();
-  ({ brokers, registryUrl } = environment);
-});
-after(() => environment?.stop());
+const env = useTestEnvironment();
 const assigned = (n: number) => new RegExp(`"owned":\\[("[^"]+",?){${n}}\\],"msg":"partitions assigned"`);
 
 describe('rebalance: scale out to three instances, then stop one, while records flow', () => {
@@ -22,19 +15,19 @@ describe('rebalance: scale out to three instances, then stop one, while records 
   const appId = `rebalance-${id}`;
   const instances: StreamscoreProcess[] = [];
 
-  before(() => createTopics(brokers, [{ topic: topics.input, partitions: 6 }, { topic: topics.output, partitions: 2 }, { topic: topics.dlq, partitions: 1 }]));
+  before(() => createTopics(env.brokers, [{ topic: topics.input, partitions: 6 }, { topic: topics.output, partitions: 2 }, { topic: topics.dlq, partitions: 1 }]));
   after(async () => {
     for (const p of instances) await p.stop();
-    await deleteTopics(brokers, Object.values(topics));
+    await deleteTopics(env.brokers, Object.values(topics));
   });
 
   it('keeps exactly-once through joins and a graceful leave', async () => {
     const config = writeConfig(tinyConfig({
-      appId, ...topics, brokers, registryUrl,
+      appId, ...topics, brokers: env.brokers, registryUrl: env.registryUrl,
       window: { maxRecords: 300, maxLingerMs: 200 },
-      extra: { kafka: { brokers, sessionTimeoutMs: 6_000, heartbeatIntervalMs: 500 } },
+      extra: { kafka: { brokers: env.brokers, sessionTimeoutMs: 6_000, heartbeatIntervalMs: 500 } },
     }));
-    const load = await startLoad(brokers, registryUrl, topics.input, { perSecond: 1_500, partitions: 6 });
+    const load = await startLoad(env.brokers, env.registryUrl, topics.input, { perSecond: 1_500, partitions: 6 });
     const start = () => { const p = StreamscoreProcess.run(config); instances.push(p); return p; };
     const a = start();
     await a.waitForLine(/"msg":"partition committed"|"msg":"partition ready"/);
@@ -51,7 +44,7 @@ describe('rebalance: scale out to three instances, then stop one, while records 
     // The two survivors take over: three partitions each.
     await Promise.all([b, c].map((p) => p.waitForLine(assigned(3), 60_000, p === b ? leaveAt : 0)));
     await load.stop();
-    const report = await assertExactlyOnce(brokers, registryUrl, topics, appId, 120_000, () => { b.assertAlive(); c.assertAlive(); });
+    const report = await assertExactlyOnce(env.brokers, env.registryUrl, topics, appId, 120_000, () => { b.assertAlive(); c.assertAlive(); });
     assert.ok(report.inputs > 1_000);
     process.stdout.write(`# rebalance: ${JSON.stringify(report)}\n`);
   });

@@ -3,18 +3,11 @@ import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import ort from 'onnxruntime-node';
 import { avroDecoder, avroEncoder, committedOffsets, createTopics, deleteTopics, endOffsets, produce, readTopic, waitForCommittedToEnd } from '../../support/kafka-fixtures.js';
-import { resolveTestEnvironment, type TestEnvironment } from '../../support/environment.js';
+import { useTestEnvironment } from '../../support/use-test-environment.js';
 import { READING_SCHEMA, suffix, TINY_MODEL, tinyConfig } from '../../support/pipeline-config.js';
 import { StreamscoreProcess, writeConfig } from '../../support/streamscore-process.js';
 
-let brokers: string[] = [];
-let registryUrl = '';
-let environment: TestEnvironment | undefined;
-before(async () => {
-  environment = await resolveTestEnvironment();
-  ({ brokers, registryUrl } = environment);
-});
-after(() => environment?.stop());
+const env = useTestEnvironment();
 
 describe('scoring: 20,000 records over 6 partitions', () => {
   const id = suffix();
@@ -25,40 +18,40 @@ describe('scoring: 20,000 records over 6 partitions', () => {
   let service: StreamscoreProcess | undefined;
 
   before(async () => {
-    assert.ok(brokers.length && registryUrl, 'KAFKA_BROKERS and SCHEMA_REGISTRY_URL must be set (npm test sets them)');
-    await createTopics(brokers, [{ topic: topics.input, partitions: 6 }, { topic: topics.output, partitions: 3 }, { topic: topics.dlq, partitions: 1 }]);
-    const encode = await avroEncoder(registryUrl, `${topics.input}-value`, JSON.parse(readFileSync(READING_SCHEMA, 'utf8')));
+    assert.ok(env.brokers.length && env.registryUrl, 'KAFKA_BROKERS and SCHEMA_REGISTRY_URL must be set (npm test sets them)');
+    await createTopics(env.brokers, [{ topic: topics.input, partitions: 6 }, { topic: topics.output, partitions: 3 }, { topic: topics.dlq, partitions: 1 }]);
+    const encode = await avroEncoder(env.registryUrl, `${topics.input}-value`, JSON.parse(readFileSync(READING_SCHEMA, 'utf8')));
     const messages = [];
     for (let i = 0; i < count; i++) {
       const value = { id: `r${i}`, a: Math.sin(i) * 3, b: Math.cos(i * 0.7) * 2, c: i % 5 === 0 ? null : (i % 97) / 10 };
       inputs.set(value.id, value);
       messages.push({ key: `device-${i % 37}`, value: await encode(value), partition: i % 6 });
     }
-    await produce(brokers, topics.input, messages);
+    await produce(env.brokers, topics.input, messages);
   });
 
   after(async () => {
     await service?.stop();
-    await deleteTopics(brokers, Object.values(topics));
+    await deleteTopics(env.brokers, Object.values(topics));
   });
 
   it('produces exactly one correct prediction per record and commits to the end', async () => {
-    service = StreamscoreProcess.run(writeConfig(tinyConfig({ appId, ...topics, brokers, registryUrl, window: { maxRecords: 1000, maxLingerMs: 100 } })));
-    await waitForCommittedToEnd(brokers, appId, topics.input, 120_000, () => service!.assertAlive());
+    service = StreamscoreProcess.run(writeConfig(tinyConfig({ appId, ...topics, brokers: env.brokers, registryUrl: env.registryUrl, window: { maxRecords: 1000, maxLingerMs: 100 } })));
+    await waitForCommittedToEnd(env.brokers, appId, topics.input, 120_000, () => service!.assertAlive());
 
-    const predictions = await readTopic(brokers, topics.output, 'read_committed');
-    const deadLetters = await readTopic(brokers, topics.dlq, 'read_committed');
+    const predictions = await readTopic(env.brokers, topics.output, 'read_committed');
+    const deadLetters = await readTopic(env.brokers, topics.dlq, 'read_committed');
     assert.equal(deadLetters.length, 0, 'no dead letters for valid input');
     assert.equal(predictions.length, count, 'one prediction per input record');
 
-    const decode = await avroDecoder(registryUrl);
+    const decode = await avroDecoder(env.registryUrl);
     const decoded = await Promise.all(predictions.map(async (m) => ({ key: m.key?.toString(), outputPartition: m.partition, ...(await decode(m.value!)) })));
     const sources = new Set(decoded.map((p) => `${p.source_partition}:${p.source_offset}`));
     assert.equal(sources.size, count, 'no duplicate source offsets');
 
     // The independent check: onnxruntime run directly, record by record in one batch.
-    const inputDecode = await avroDecoder(registryUrl);
-    const inputMessages = await readTopic(brokers, topics.input, 'read_committed');
+    const inputDecode = await avroDecoder(env.registryUrl);
+    const inputMessages = await readTopic(env.brokers, topics.input, 'read_committed');
     const bySource = new Map<string, { id: string; a: number; b: number; c: number | null }>();
     for (const m of inputMessages) bySource.set(`${m.partition}:${m.offset}`, await inputDecode(m.value!));
     const session = await ort.InferenceSession.create(TINY_MODEL);
@@ -88,7 +81,7 @@ describe('scoring: 20,000 records over 6 partitions', () => {
       assert.deepEqual(offsets, [...offsets].sort((x, y) => x - y), `output partition ${stream} out of order`);
     }
 
-    const committed = await committedOffsets(brokers, appId, topics.input);
-    assert.deepEqual(committed, await endOffsets(brokers, topics.input));
+    const committed = await committedOffsets(env.brokers, appId, topics.input);
+    assert.deepEqual(committed, await endOffsets(env.brokers, topics.input));
   });
 });

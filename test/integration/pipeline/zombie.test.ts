@@ -1,19 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { resolveTestEnvironment, type TestEnvironment } from '../../support/environment.js';
+import { useTestEnvironment } from '../../support/use-test-environment.js';
 import { assertExactlyOnce, startLoad } from '../../support/exactly-once.js';
 import { createTopics, deleteTopics } from '../../support/kafka-fixtures.js';
 import { suffix, tinyConfig } from '../../support/pipeline-config.js';
 import { StreamscoreProcess, writeConfig } from '../../support/streamscore-process.js';
 
-let brokers: string[] = [];
-let registryUrl = '';
-let environment: TestEnvironment | undefined;
-before(async () => {
-  environment = await resolveTestEnvironment();
-  ({ brokers, registryUrl } = environment);
-});
-after(() => environment?.stop());
+const env = useTestEnvironment();
 
 function ownedIn(line: string): string[] {
   return (JSON.parse(line) as { owned: string[] }).owned;
@@ -25,21 +18,21 @@ describe('zombie: a stopped instance resumes after its partitions moved', () => 
   const appId = `zombie-${id}`;
   const instances: StreamscoreProcess[] = [];
 
-  before(() => createTopics(brokers, [{ topic: topics.input, partitions: 6 }, { topic: topics.output, partitions: 2 }, { topic: topics.dlq, partitions: 1 }]));
+  before(() => createTopics(env.brokers, [{ topic: topics.input, partitions: 6 }, { topic: topics.output, partitions: 2 }, { topic: topics.dlq, partitions: 1 }]));
   after(async () => {
     for (const p of instances) { p.kill('SIGCONT'); await p.stop(); }
-    await deleteTopics(brokers, Object.values(topics));
+    await deleteTopics(env.brokers, Object.values(topics));
   });
 
   it("fences the zombie's commit: none of its records become visible, no duplicates", async () => {
     const sessionTimeoutMs = 6_000;
     // A long linger keeps a window open in the zombie while it is stopped.
     const config = writeConfig(tinyConfig({
-      appId, ...topics, brokers, registryUrl,
+      appId, ...topics, brokers: env.brokers, registryUrl: env.registryUrl,
       window: { maxRecords: 100_000, maxLingerMs: 1_500 },
-      extra: { kafka: { brokers, sessionTimeoutMs, heartbeatIntervalMs: 500 }, observability: { metricsPort: 0, logLevel: 'debug' } },
+      extra: { kafka: { brokers: env.brokers, sessionTimeoutMs, heartbeatIntervalMs: 500 }, observability: { metricsPort: 0, logLevel: 'debug' } },
     }));
-    const load = await startLoad(brokers, registryUrl, topics.input, { perSecond: 1_000, partitions: 6 });
+    const load = await startLoad(env.brokers, env.registryUrl, topics.input, { perSecond: 1_000, partitions: 6 });
     const zombie = StreamscoreProcess.run(config, { LOG_LEVEL: 'debug' });
     instances.push(zombie);
     await zombie.waitForLine(/"msg":"partition committed"/);
@@ -65,7 +58,7 @@ describe('zombie: a stopped instance resumes after its partitions moved', () => 
     // The zombie's window goes to commit with a producer whose epoch the survivor bumped: fenced.
     const outcome = await zombie.waitForLine(/"msg":"fenced: another instance owns this partition now; dropped its work"/, 60_000, resumedAt);
     await load.stop();
-    const report = await assertExactlyOnce(brokers, registryUrl, topics, appId, 120_000, () => survivor.assertAlive());
+    const report = await assertExactlyOnce(env.brokers, env.registryUrl, topics, appId, 120_000, () => survivor.assertAlive());
     process.stdout.write(`# zombie: ${JSON.stringify({ ...report, zombieOutcome: JSON.parse(outcome).msg })}\n`);
   });
 });
