@@ -17,7 +17,6 @@ const POLL_MS = 5_000;
 /** Below this, the limiter's debt is carried rather than held: a timer per record would cost more than it limits. */
 const MIN_HOLD_MS = 50;
 /** A pipeline with the rate-limit hook consults it within seconds of its first commit; this long without is a pipeline without. */
-const LIMITER_GRACE_MS = 10_000;
 
 export interface ExecuteInputs {
   plan: BackfillPlan;
@@ -36,13 +35,6 @@ export interface ExecuteResult {
   snapshot: ProgressSnapshot;
   stoppedCleanly: boolean;
 }
-
-/**
- * `--max-rate` reaches the pipeline as a `rateLimit` hook (the records of one fetch → how many ms
- * to hold the fetch loop, heartbeating meanwhile). Declared here until ServiceOptions has it; a
- * pipeline without the hook never calls it, and the run says so (docs/backfill.md).
- */
-type BackfillServiceOptions = ServiceOptions & { rateLimit?: (records: number) => number };
 
 type Ending = 'finished' | 'interrupted' | 'crashed';
 
@@ -65,9 +57,6 @@ class BackfillRun {
   private readonly progress: BackfillProgress;
   private readonly display: ProgressDisplay;
   private readonly bucket: TokenBucket | undefined;
-  private limiterCalled = false;
-  private limiterWarned = false;
-  private firstCommitAt: number | undefined;
   private crash: string | undefined;
   private timer: NodeJS.Timeout | undefined;
   private service: RunningService | undefined;
@@ -80,7 +69,8 @@ class BackfillRun {
 
   async run(): Promise<ExecuteResult> {
     const { config, identity, plan } = this.inputs;
-    const options: BackfillServiceOptions = { bounds: planBounds(plan), rateLimit: this.bucket ? (records) => this.limit(records) : undefined };
+    // --max-rate reaches the pipeline as its rateLimit hook (records → ms to hold the fetch loop).
+    const options: ServiceOptions = { bounds: planBounds(plan), rateLimit: this.bucket ? (records) => this.limit(records) : undefined };
     this.io.logger.info({ backfill: identity.id, group: identity.group, window: config.window, maxRate: this.inputs.maxRate ?? 'none', output: config.output.topic, model: config.model.path }, 'backfill starting');
     try {
       if (!this.io.signal.aborted) this.service = await startService(config, this.io.logger, options);
@@ -92,7 +82,6 @@ class BackfillRun {
       for (const [partition, offset] of await this.readCommitted()) this.progress.committedTo(partition, offset);
       const snapshot = this.progress.snapshot();
       this.display.stop(snapshot);
-      if (this.firstCommitAt !== undefined) this.checkLimiter();
       if (ending === 'crashed') throw new StreamscoreError('ERR_KAFKA_TRANSIENT', `the consumer stopped and will not restart (${this.crash}); run the same command again to resume`);
       return { outcome: this.progress.finished ? 'finished' : 'interrupted', snapshot, stoppedCleanly };
     } catch (error) {
@@ -104,7 +93,6 @@ class BackfillRun {
   }
 
   private limit(records: number): number {
-    this.limiterCalled = true;
     const wait = this.bucket!.take(records);
     return wait >= MIN_HOLD_MS ? wait : 0;
   }
@@ -114,7 +102,6 @@ class BackfillRun {
     return new Promise<Ending>((resolve) => {
       pipeline.on('committed', (e) => {
         this.progress.recordCommit(partitionOf(e.partition), BigInt(e.nextOffset), e);
-        this.firstCommitAt ??= Date.now();
         this.display.update(this.progress.snapshot());
       });
       pipeline.on('partitionReady', (e) => {
@@ -133,7 +120,6 @@ class BackfillRun {
       let polling = false;
       this.timer = setInterval(() => {
         this.display.update(this.progress.snapshot());
-        if (this.firstCommitAt !== undefined && Date.now() - this.firstCommitAt > LIMITER_GRACE_MS) this.checkLimiter();
         if (polling || Date.now() - lastPoll < POLL_MS) return;
         polling = true;
         lastPoll = Date.now();
@@ -146,15 +132,6 @@ class BackfillRun {
           .finally(() => { polling = false; });
       }, TICK_MS);
     });
-  }
-
-  /** Windows committed without the pipeline ever asking the rate limiter: this build cannot limit. */
-  private checkLimiter(): void {
-    if (!this.bucket || this.limiterCalled || this.limiterWarned) return;
-    this.limiterWarned = true;
-    const message = '--max-rate is not applied: this build\'s pipeline has no rate-limit hook (see docs/backfill.md); the backfill runs at full speed';
-    this.io.logger.warn(message);
-    this.io.print(`warning: ${message}`);
   }
 
   private async readCommitted(): Promise<Map<number, bigint>> {
