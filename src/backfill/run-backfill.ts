@@ -172,8 +172,7 @@ async function restart(io: BackfillIo, identity: BackfillIdentity, store: PlanSt
     await groups.deleteGroups([identity.group, identity.planGroup]);
   } catch (error) {
     if (!(error instanceof GroupNotEmptyError)) throw error;
-    // No catalogue code says "running elsewhere" yet; being fenced out of its ids is what it amounts to.
-    throw new StreamscoreError('ERR_KAFKA_FENCED', `backfill ${identity.id} is running (group ${error.groupId} has members): stop it first; a process killed without a clean stop leaves the group after kafka.sessionTimeoutMs`);
+    throw new StreamscoreError('ERR_BACKFILL_RUNNING', `backfill ${identity.id} is running (group ${error.groupId} has members): stop it first; a process killed without a clean stop leaves the group after kafka.sessionTimeoutMs`);
   }
   io.logger.info({ backfill: identity.id, group: identity.group }, 'backfill progress and plan deleted (--restart)');
   io.print(`restart: deleted the progress and the plan of backfill ${identity.id}`);

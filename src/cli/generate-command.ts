@@ -1,4 +1,5 @@
 import { Option, type Command } from 'commander';
+import { StreamscoreError } from '../errors.js';
 import { DEFAULT_TOPICS, runGenerate, type GenerateOptions } from '../generate/generate-run.js';
 import { parseStartTime } from '../generate/event-times.js';
 import type { ProduceProgress, ProduceSummary } from '../generate/produce.js';
@@ -56,8 +57,8 @@ The topic must exist. Endpoints: --brokers/--registry, else KAFKA_BROKERS/SCHEMA
     .action(generateCommand);
 }
 
-async function generateCommand(scenario: string, flags: GenerateFlags, command: Command): Promise<void> {
-  const options = toOptions(scenario, flags, command);
+async function generateCommand(scenario: string, flags: GenerateFlags): Promise<void> {
+  const options = toOptions(scenario, flags);
   const logger = toolLogger();
   const controller = new AbortController();
   let interrupted = false;
@@ -83,7 +84,8 @@ async function generateCommand(scenario: string, flags: GenerateFlags, command: 
     });
     progress.done();
     if (result.summary) process.stdout.write(summaryText(options, result.summary) + '\n');
-    if (!result.ok) command.error(`error: ${result.refusal}`, { exitCode: 2 });
+    // Both refusals runGenerate returns are the topic's timestamp limits (before the run, or once an endless run outruns them).
+    if (!result.ok) fail(new StreamscoreError('ERR_GENERATE_TIMESTAMP_REFUSED', result.refusal));
     process.exit(interrupted && options.count > 0 ? 130 : 0);
   } catch (error) {
     progress.done();
@@ -91,20 +93,25 @@ async function generateCommand(scenario: string, flags: GenerateFlags, command: 
   }
 }
 
-function toOptions(scenario: string, flags: GenerateFlags, command: Command): GenerateOptions {
-  if (!isScenarioName(scenario)) command.error(`error: unknown scenario "${scenario}"; expected one of ${SCENARIO_NAMES.join(', ')}`, { exitCode: 2 });
+/** A command line that cannot run: one `error ERR_GENERATE_USAGE: …` line and exit 2, like the other refusals. */
+function refuse(message: string): never {
+  fail(new StreamscoreError('ERR_GENERATE_USAGE', message));
+}
+
+function toOptions(scenario: string, flags: GenerateFlags): GenerateOptions {
+  if (!isScenarioName(scenario)) refuse(`unknown scenario "${scenario}"; expected one of ${SCENARIO_NAMES.join(', ')}`);
   const wrong = scenario === 'iot' ? { '--fraud-rate': flags.fraudRate, '--cards': flags.cards } : { '--anomaly-rate': flags.anomalyRate, '--devices': flags.devices };
   for (const [name, value] of Object.entries(wrong)) {
-    if (value !== undefined) command.error(`error: ${name} does not apply to the ${scenario} scenario`, { exitCode: 2 });
+    if (value !== undefined) refuse(`${name} does not apply to the ${scenario} scenario`);
   }
   const brokers = flags.brokers ?? brokerListFromEnv();
   const registryUrl = flags.registry ?? process.env.SCHEMA_REGISTRY_URL?.trim();
-  if (!brokers?.length) command.error(`error: no Kafka brokers: pass --brokers or set KAFKA_BROKERS (${ENV_HINT})`, { exitCode: 2 });
-  if (!registryUrl) command.error(`error: no schema registry: pass --registry or set SCHEMA_REGISTRY_URL (${ENV_HINT})`, { exitCode: 2 });
+  if (!brokers?.length) refuse(`no Kafka brokers: pass --brokers or set KAFKA_BROKERS (${ENV_HINT})`);
+  if (!registryUrl) refuse(`no schema registry: pass --registry or set SCHEMA_REGISTRY_URL (${ENV_HINT})`);
   let startTime: number | undefined;
   if (flags.startTime !== undefined) {
     startTime = parseStartTime(flags.startTime, Date.now());
-    if (startTime === undefined) command.error(`error: --start-time: expected an ISO-8601 date-time (e.g. 2026-11-01T00:00:00Z) or "now", got "${flags.startTime}"`, { exitCode: 2 });
+    if (startTime === undefined) refuse(`--start-time: expected an ISO-8601 date-time (e.g. 2026-11-01T00:00:00Z) or "now", got "${flags.startTime}"`);
   }
   return {
     scenario,

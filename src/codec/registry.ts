@@ -43,6 +43,10 @@ export class Registry {
       const { id } = await this.client.register({ type: SchemaType.AVRO, schema: JSON.stringify(schema) }, { subject });
       return id;
     } catch (error) {
+      // 409 is the registry's answer to a schema that breaks the subject's compatibility level (Confluent REST API, POST /subjects/{subject}/versions).
+      if (statusOf(error) === 409) {
+        throw new StreamscoreError('ERR_SCHEMA_INCOMPATIBLE', `The registry refused schema for subject ${subject} as incompatible with its earlier versions: ${(error as Error).message}`, { cause: error });
+      }
       if (isClientError(error)) {
         throw new StreamscoreError('ERR_SCHEMA_UNREADABLE', `The registry refused schema for subject ${subject}: ${(error as Error).message}`, { cause: error });
       }

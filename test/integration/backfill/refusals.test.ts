@@ -3,23 +3,25 @@ import { after, before, describe, it } from 'node:test';
 import { createTopics, deleteTopics, readTopic } from '../../support/kafka-fixtures.js';
 import { suffix, tinyConfig } from '../../support/pipeline-config.js';
 import { writeConfig } from '../../support/streamscore-process.js';
-import { backfillToExit, brokers, deleteBackfillGroups, produceHistory, registryUrl } from './backfill-support.js';
+import { backfill, backfillToExit, brokers, deleteBackfillGroups, produceHistory, registryUrl } from './backfill-support.js';
 
 describe('backfill: empty ranges and refusals', () => {
   const id = suffix();
   const topics = { input: `bf-in-${id}`, output: `bf-out-${id}`, dlq: `bf-dlq-${id}` };
   const appId = `bf-refuse-${id}`;
+  // The still-running backfill's predictions go here, apart from those the other tests count.
+  const runningOutput = `bf-run-out-${id}`;
   const startMs = Date.now() - 2 * 3_600_000;
   let config = '';
 
   before(async () => {
-    await createTopics(brokers, [{ topic: topics.input, partitions: 2 }, { topic: topics.output, partitions: 1 }, { topic: topics.dlq, partitions: 1 }]);
+    await createTopics(brokers, [{ topic: topics.input, partitions: 2 }, { topic: topics.output, partitions: 1 }, { topic: topics.dlq, partitions: 1 }, { topic: runningOutput, partitions: 1 }]);
     await produceHistory(topics.input, { partitions: 2, count: 200, startMs, stepMs: 1_000 });
     config = writeConfig(tinyConfig({ appId, ...topics, brokers, registryUrl }));
   });
 
   after(async () => {
-    await deleteTopics(brokers, Object.values(topics));
+    await deleteTopics(brokers, [...Object.values(topics), runningOutput]);
     await deleteBackfillGroups(appId);
   });
 
@@ -53,6 +55,27 @@ describe('backfill: empty ranges and refusals', () => {
       assert.ok(run.lines.some((l) => r.error.test(l)), `no line matching ${r.error} in:\n${run.out}`);
     });
   }
+
+  it('refuses --restart --yes while the backfill runs in another process, and that process goes on', async () => {
+    // One record per window at 2 records/s: the 200 records keep it running for the whole test.
+    const args = ['--config', config, '--from', 'earliest', '--to', 'latest', '--id', 'busy', '--output-topic', runningOutput, '--window-records', '1', '--max-rate', '2'];
+    const running = backfill(args, { LOG_LEVEL: 'debug' });
+    try {
+      // A committed window means its consumer is a member of the backfill's group.
+      await running.waitForLine(/"msg":"partition committed"/);
+      const restart = await backfillToExit([...args, '--restart', '--yes']);
+      assert.equal(restart.code, 1, restart.out);
+      assert.ok(
+        restart.lines.some((l) => /^error ERR_BACKFILL_RUNNING: backfill busy is running \(group \S+ has members\): stop it first/.test(l)),
+        `no ERR_BACKFILL_RUNNING line in:\n${restart.out}`,
+      );
+      const seen = running.lines.length;
+      await running.waitForLine(/"msg":"partition committed"/, 60_000, seen);
+    } finally {
+      running.kill('SIGINT');
+      await running.exited;
+    }
+  });
 
   it('--restart --yes on a finished backfill runs it again from the start', async () => {
     const args = ['--config', config, '--from', `${topics.input}:0:10,${topics.input}:1:10`, '--to', `${topics.input}:0:20,${topics.input}:1:20`];

@@ -1,12 +1,15 @@
 /**
  * Foundation: the schema registry serves Confluent's REST API well enough for the Avro codec
  * (DESIGN.md §5): register, encode to the Confluent wire format, decode, evolve compatibly,
- * and refuse an incompatible version once the subject's compatibility is BACKWARD.
+ * and refuse an incompatible version once the subject's compatibility is BACKWARD (which
+ * streamscore's Registry reports as ERR_SCHEMA_INCOMPATIBLE).
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { COMPATIBILITY, SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
+import { Registry } from '../../../src/codec/registry.js';
+import { StreamscoreError } from '../../../src/errors.js';
 import { resolveTestEnvironment, uniqueName, type TestEnvironment } from '../../support/environment.js';
 
 /** From dist/test/integration/foundation to the repository's schemas/ folder. */
@@ -103,6 +106,14 @@ describe('foundation: schema registry (Confluent API)', () => {
     const refused = await registerRaw(JSON.stringify(v3));
     assert.equal(refused.status, 409, `the registry must refuse v3 as incompatible: ${JSON.stringify(refused.body)}`);
     assert.match(refused.body.message ?? '', /incompatible/i);
+    // streamscore's own client reports that 409 as a schema conflict, not as an unreadable schema file.
+    await assert.rejects(new Registry({ url: environment.registryUrl }).register(v3, subject), (error: unknown) => {
+      assert.ok(error instanceof StreamscoreError, String(error));
+      assert.equal(error.code, 'ERR_SCHEMA_INCOMPATIBLE', error.message);
+      assert.ok(error.fatal);
+      assert.match(error.message, new RegExp(`subject ${subject} as incompatible`));
+      return true;
+    });
     const versions = (await (await fetch(`${environment.registryUrl}/subjects/${encodeURIComponent(subject)}/versions`)).json()) as number[];
     assert.equal(versions.length, 2, `only v1 and v2 are registered, got ${JSON.stringify(versions)}`);
   });

@@ -1,10 +1,11 @@
 /**
  * `streamscore generate` against the broker: a bounded run produces exactly --count records, keyed
  * by entity, stamped with their event time, ground truth in headers and not in the value; the same
- * seed and start time give the same records; a missing topic is refused, not created.
+ * seed and start time give the same records; a missing topic is refused, not created; a command
+ * line it cannot run is refused with ERR_GENERATE_USAGE.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import avro from 'avsc';
@@ -143,9 +144,26 @@ describe('streamscore generate', () => {
     const future = new Date(Date.now() + 3 * 3_600_000).toISOString();
     await assert.rejects(generate(['iot', '--count', '10', '--topic', topics.c, '--start-time', future]), (error: { code: number; stderr: string }) => {
       assert.equal(error.code, 2);
-      assert.match(error.stderr, /message\.timestamp\.after\.max\.ms/);
+      assert.match(error.stderr, /^error ERR_GENERATE_TIMESTAMP_REFUSED: the run's event times reach .*message\.timestamp\.after\.max\.ms/m);
       return true;
     });
     assert.equal((await readAll(topics.c, count)).length, count, 'nothing was added to the topic');
   });
+
+  // Refused before anything connects: endpoints nobody listens on would otherwise fail differently.
+  const usageRefusals: { name: string; args: string[]; message: RegExp }[] = [
+    { name: 'an unknown scenario', args: ['weather'], message: /unknown scenario "weather"; expected one of iot, fraud/ },
+    { name: 'an option of the other scenario', args: ['fraud', '--devices', '10'], message: /--devices does not apply to the fraud scenario/ },
+    { name: 'no broker', args: ['iot', '--registry', 'http://127.0.0.1:1'], message: /no Kafka brokers: pass --brokers or set KAFKA_BROKERS/ },
+    { name: 'no registry', args: ['iot', '--brokers', '127.0.0.1:1'], message: /no schema registry: pass --registry or set SCHEMA_REGISTRY_URL/ },
+    { name: 'a malformed --start-time', args: ['iot', '--brokers', '127.0.0.1:1', '--registry', 'http://127.0.0.1:1', '--start-time', 'yesterday'], message: /--start-time: expected an ISO-8601 date-time/ },
+  ];
+  for (const r of usageRefusals) {
+    it(`refuses ${r.name} with ERR_GENERATE_USAGE, exit 2`, () => {
+      const result = spawnSync(process.execPath, [CLI, 'generate', ...r.args], { encoding: 'utf8', timeout: 30_000, env: { ...process.env, KAFKA_BROKERS: '', SCHEMA_REGISTRY_URL: '' } });
+      assert.equal(result.status, 2, result.stderr);
+      assert.match(result.stderr, /^error ERR_GENERATE_USAGE: /);
+      assert.match(result.stderr, r.message);
+    });
+  }
 });
