@@ -16,7 +16,7 @@ import { resolveEnvironment } from './environment.js';
 import { benchKafka } from './kafka.js';
 import { describeMachine } from './machine.js';
 import { parseOptions } from './options.js';
-import { pipelineConfigSource } from './pipeline-config.js';
+import { pipelineConfigSource, pipelineMaxInFlight } from './pipeline-config.js';
 import { planThroughputCases } from './plan.js';
 import { renderReport } from './report/markdown.js';
 import { evaluateTargets } from './report/targets.js';
@@ -113,6 +113,7 @@ async function main(): Promise<void> {
     const report = renderReport({
       startedAt: startedAt.toISOString(), durationS, options, machine: machineFacts, datasets: ctx.datasets, cases: [...summaries.values()], latency, targets,
       resultsFile: resultsFile.slice(env.repoRoot.length + 1), pipelineConfig: pipelineConfigSource(env.repoRoot),
+      maxInFlight: pipelineMaxInFlight(env.repoRoot),
     });
     writeJson(resultsFile, {
       startedAt: startedAt.toISOString(), durationS, options, machine: machineFacts, environment: { brokers: env.brokers, registryUrl: env.registryUrl, source: env.source },

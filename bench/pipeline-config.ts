@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
+import { MAX_IN_FLIGHT_DEFAULT } from '../src/config/schema.js';
 import { IOT_SCHEMA_FILE } from './iot-records.js';
 
 /** models/iot-anomaly.features.json: the model's machine-readable contract (see its card). */
@@ -31,7 +32,7 @@ function fromContract(repoRoot: string): Record<string, unknown> {
   const contract = JSON.parse(readFileSync(join(repoRoot, IOT_CONTRACT_FILE), 'utf8')) as FeatureContract;
   return {
     input: { codec: 'avro', readerSchema: IOT_SCHEMA_FILE },
-    window: { maxInFlight: 2 },
+    window: {},
     model: {
       path: join('models', 'iot-anomaly.onnx'),
       name: 'iot-anomaly',
@@ -43,6 +44,16 @@ function fromContract(repoRoot: string): Record<string, unknown> {
       },
     },
   };
+}
+
+/**
+ * window.maxInFlight of the pipeline the cases run (the shipped config's, else the schema's
+ * default): the copy baselines keep as many windows in flight, so only the work per window differs.
+ */
+export function pipelineMaxInFlight(repoRoot: string): number {
+  const shipped = join(repoRoot, IOT_CONFIG_FILE);
+  const base = (existsSync(shipped) ? parseYaml(readFileSync(shipped, 'utf8')) : fromContract(repoRoot)) as { window?: { maxInFlight?: number } };
+  return base.window?.maxInFlight ?? MAX_IN_FLIGHT_DEFAULT;
 }
 
 /** Which file the benchmark's pipeline configuration comes from. */

@@ -1,6 +1,7 @@
 import { startCaseChild } from '../child/run-child.js';
 import { toRunRecord, type BenchContext, type RunRecord } from '../context.js';
 import { uniqueName } from '../kafka.js';
+import { pipelineMaxInFlight } from '../pipeline-config.js';
 import { withCaseTopics } from './measure-case.js';
 
 /** Cases 1 and 2: the kafkajs copy baselines, at the pipeline's default window (1,000) and linger. */
@@ -15,7 +16,7 @@ export async function runCopyCase(ctx: BenchContext, kind: 'copy-raw' | 'copy-eo
       groupId: uniqueName(`streamscore-bench-${kind}`),
       partitions: dataset.partitions,
       expectedRecords: dataset.records,
-      window: { maxRecords: 1_000, maxLingerMs: ctx.options.lingerMs, maxInFlight: 2 },
+      window: { maxRecords: 1_000, maxLingerMs: ctx.options.lingerMs, maxInFlight: pipelineMaxInFlight(ctx.env.repoRoot) },
     }, { timeoutMs: ctx.options.caseTimeoutS * 1000 });
     return child.result;
   });

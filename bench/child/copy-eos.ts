@@ -1,7 +1,7 @@
 import { PartitionProducer } from '../../src/kafka/partition-producer.js';
 import { percentile } from '../stats.js';
 import { benchKafka } from '../kafka.js';
-import { byPartition, runCopyLoop } from './copy-loop.js';
+import { runCopyLoop } from './copy-loop.js';
 import { LogTally } from './log-tally.js';
 import { Meter, peakRssMb } from './meter.js';
 import type { CaseResult, CopySpec } from './protocol.js';
@@ -10,8 +10,8 @@ import type { CaseResult, CopySpec } from './protocol.js';
  * Baseline 2, copy-eos: copy-raw inside transactions, exactly as the pipeline commits
  * (DESIGN.md §2): one transactional producer per input partition (the product's own
  * PartitionProducer, transactionalId `<group>-<topic>-<partition>`), and per window one
- * transaction per partition present, run in parallel, each carrying that partition's records
- * and its offset (sendOffsets). What exactly-once costs without any scoring.
+ * transaction per partition present, chained behind that partition's previous one as in the
+ * pipeline, each carrying that partition's records and its offset (sendOffsets). What exactly-once costs without any scoring.
  */
 export async function runCopyEos(spec: CopySpec): Promise<CaseResult> {
   const meter = new Meter();
@@ -23,17 +23,15 @@ export async function runCopyEos(spec: CopySpec): Promise<CaseResult> {
   try {
     await runCopyLoop({
       kafka, groupId: spec.groupId, inputTopic: spec.inputTopic, window: spec.window, expectedRecords: spec.expectedRecords, meter,
-      async processWindow(records) {
-        await Promise.all([...byPartition(records)].map(async ([partition, group]) => {
-          const started = performance.now();
-          await producers.get(partition)!.commit(spec.groupId, {
-            topic: spec.inputTopic,
-            partition,
-            nextOffset: (BigInt(group[group.length - 1].offset) + 1n).toString(),
-            outputs: [{ topic: spec.outputTopic, messages: group.map((r) => ({ key: r.key, value: r.value, headers: {} })) }],
-          });
-          commitMs.push(performance.now() - started);
-        }));
+      async processPartition(partition, records) {
+        const started = performance.now();
+        await producers.get(partition)!.commit(spec.groupId, {
+          topic: spec.inputTopic,
+          partition,
+          nextOffset: (BigInt(records[records.length - 1].offset) + 1n).toString(),
+          outputs: [{ topic: spec.outputTopic, messages: records.map((r) => ({ key: r.key, value: r.value, headers: {} })) }],
+        });
+        commitMs.push(performance.now() - started);
       },
     });
   } finally {

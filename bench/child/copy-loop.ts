@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Consumer, Kafka } from 'kafkajs';
 import { systemClock } from '../../src/clock.js';
+import { FETCH_LIMITS } from '../../src/kafka/input-consumer.js';
 import { WindowPolicy } from '../../src/window/window-policy.js';
 import type { CaseWindow } from './protocol.js';
 import type { Meter } from './meter.js';
@@ -20,15 +21,19 @@ export interface CopyLoopOptions {
   window: CaseWindow;
   expectedRecords: number;
   meter: Meter;
-  /** Writes one closed window out (and commits its offsets); windows are handed over one at a time, in order. */
-  processWindow(records: RawRecord[], consumer: Consumer): Promise<void>;
+  /**
+   * Writes one partition's records of a closed window out and commits their offsets. A partition's
+   * calls run one after another, in offset order; different partitions' calls overlap.
+   */
+  processPartition(partition: number, records: RawRecord[], consumer: Consumer): Promise<void>;
 }
 
 /**
  * The baselines' loop, shaped like the pipeline's (src/pipeline/pipeline.ts) so that only the
- * work per window differs: the same consumer settings (read_committed, maxWait 250 ms, one
- * partition's batch at a time), the same WindowPolicy with the same bounds, closed windows
- * processed serially while fetching goes on, fetching held back beyond maxInFlight windows.
+ * work per window differs: the same consumer settings (read_committed, the pipeline's fetch
+ * limits, one partition's batch at a time), the same WindowPolicy with the same bounds, each
+ * closed window split by partition and chained behind that partition's previous window (the
+ * pipeline's commit chains), fetching held back while maxInFlight windows are not yet done.
  * Resolves once `expectedRecords` records have been processed; a failure fails the case (no
  * retries: a baseline that needs them is not measuring what it claims).
  */
@@ -40,37 +45,40 @@ export async function runCopyLoop(options: CopyLoopOptions): Promise<void> {
     heartbeatInterval: 3_000,
     rebalanceTimeout: 60_000,
     readUncommitted: false,
-    maxWaitTimeInMs: 250,
+    ...FETCH_LIMITS,
     allowAutoTopicCreation: false,
   });
   const window = new WindowPolicy<RawRecord>({ maxRecords: bounds.maxRecords, maxLingerMs: bounds.maxLingerMs }, systemClock);
-  const queue: RawRecord[][] = [];
+  const tails = new Map<number, Promise<void>>();
+  let inFlight = 0;
   let processed = 0;
-  let draining: Promise<void> | undefined;
   let lingerTimer: NodeJS.Timeout | undefined;
-  let queueChanged: () => void = () => undefined;
+  let windowDone: () => void = () => undefined;
   let finish!: (error?: Error) => void;
   const finished = new Promise<void>((resolve, reject) => { finish = (error) => (error ? reject(error) : resolve()); });
 
-  const drain = async (): Promise<void> => {
-    while (queue.length) {
-      await options.processWindow(queue[0], consumer);
-      processed += queue[0].length;
-      queue.shift();
-      queueChanged();
+  const schedule = (records: RawRecord[]): void => {
+    inFlight++;
+    const parts = [...byPartition(records)].map(([partition, group]) => {
+      const run = (tails.get(partition) ?? Promise.resolve()).then(() => options.processPartition(partition, group, consumer));
+      tails.set(partition, run.catch(() => undefined));
+      return run;
+    });
+    Promise.all(parts).then(() => {
+      inFlight--;
+      processed += records.length;
+      windowDone();
       if (processed >= options.expectedRecords) {
         meter.stop();
         finish();
       }
-    }
+    }, (error: Error) => finish(error));
   };
   const close = (): void => {
     clearTimeout(lingerTimer);
     lingerTimer = undefined;
     const closed = window.flush('records');
-    if (!closed) return;
-    queue.push(closed.items);
-    draining ??= drain().catch((error: Error) => finish(error)).finally(() => { draining = undefined; });
+    if (closed) schedule(closed.items);
   };
   const armLinger = (): void => {
     const wait = window.untilLinger();
@@ -96,8 +104,8 @@ export async function runCopyLoop(options: CopyLoopOptions): Promise<void> {
         if (window.add(record, (m.key?.length ?? 0) + (m.value?.length ?? 0))) close();
       }
       armLinger();
-      while (queue.length >= bounds.maxInFlight) {
-        await Promise.race([new Promise<void>((resolve) => { queueChanged = resolve; }), sleep(3_000)]);
+      while (inFlight >= bounds.maxInFlight) {
+        await Promise.race([new Promise<void>((resolve) => { windowDone = resolve; }), sleep(3_000)]);
         await heartbeat().catch(() => undefined);
       }
       resolveOffset(batch.lastOffset());

@@ -1,14 +1,14 @@
 import { Partitioners } from 'kafkajs';
 import { benchKafka } from '../kafka.js';
-import { byPartition, runCopyLoop } from './copy-loop.js';
+import { runCopyLoop } from './copy-loop.js';
 import { LogTally } from './log-tally.js';
 import { Meter, peakRssMb } from './meter.js';
 import type { CaseResult, CopySpec } from './protocol.js';
 
 /**
  * Baseline 1, copy-raw: consume, produce the same bytes to the output topic (acks=all), then
- * commit the window's offsets through the consumer group: at-least-once, no decode, no model,
- * no transactions. The ceiling for a kafkajs application shaped like the pipeline.
+ * commit the offsets through the consumer group, per partition of each window: at-least-once,
+ * no decode, no model, no transactions. The ceiling for a kafkajs application shaped like the pipeline.
  */
 export async function runCopyRaw(spec: CopySpec): Promise<CaseResult> {
   const meter = new Meter();
@@ -19,12 +19,9 @@ export async function runCopyRaw(spec: CopySpec): Promise<CaseResult> {
   try {
     await runCopyLoop({
       kafka, groupId: spec.groupId, inputTopic: spec.inputTopic, window: spec.window, expectedRecords: spec.expectedRecords, meter,
-      async processWindow(records, consumer) {
+      async processPartition(partition, records, consumer) {
         await producer.sendBatch({ acks: -1, topicMessages: [{ topic: spec.outputTopic, messages: records.map((r) => ({ key: r.key, value: r.value })) }] });
-        const offsets = [...byPartition(records)].map(([partition, group]) => ({
-          topic: spec.inputTopic, partition, offset: (BigInt(group[group.length - 1].offset) + 1n).toString(),
-        }));
-        await consumer.commitOffsets(offsets);
+        await consumer.commitOffsets([{ topic: spec.inputTopic, partition, offset: (BigInt(records[records.length - 1].offset) + 1n).toString() }]);
       },
     });
   } finally {

@@ -13,14 +13,16 @@ interface WindowTrace {
 }
 
 /**
- * Turns the pipeline's events into where its time went. The pipeline processes one window at a
- * time (score, then commit its partition transactions in parallel) while the consumer fills the
- * next one, so over the measured interval:
+ * Turns the pipeline's events into where its time went. The pipeline scores one window at a time
+ * while the consumer fills the next, and hands each scored window to its partitions' commit
+ * chains without waiting, so a window's commit overlaps the scoring of the next ones. Over the
+ * measured interval:
  * - decode / features / inference / encode: the stage timings of `windowScored`;
  * - scoringOther: `windowClosed` → `windowScored` minus those four (worker hand-off, output mapping);
- * - commit: `windowScored` → the window's last `committed` (its slowest partition transaction);
- * - fetch: the rest, when the processing loop had no closed window to work on, i.e. waited for
- *   the consumer (fetch, decode of the fetch response, windowing, linger).
+ * - commit: time when some window was committing (`windowScored` → its last `committed`) and
+ *   none was being scored: the commits that scoring did not hide;
+ * - fetch: the rest, when nothing was scored or committed, i.e. the pipeline waited for the
+ *   consumer (fetch, decode of the fetch response, windowing, linger).
  */
 export class StageRecorder {
   private readonly windows = new Map<string, WindowTrace>();
@@ -47,30 +49,52 @@ export class StageRecorder {
   /** Stage totals over `wallMs` of processing, window statistics and per-transaction commit times. */
   summarise(wallMs: number): { stages: StageTimes; windows: { count: number; meanRecords: number }; commitMs: { count: number; p50: number; p99: number } } {
     const stages: StageTimes = { fetch: 0, decode: 0, features: 0, inference: 0, scoringOther: 0, encode: 0, commit: 0 };
-    let busy = 0;
+    const scoring: Interval[] = [];
+    const committing: Interval[] = [];
     let records = 0;
     let count = 0;
     for (const trace of this.windows.values()) {
       if (trace.scoredAt === undefined || trace.timings === undefined) continue;
       const t = trace.timings;
-      const scoring = trace.scoredAt - trace.startedAt;
       const timed = t.decodeMs + t.featuresMs + t.inferenceMs + t.encodeMs;
       stages.decode += t.decodeMs;
       stages.features += t.featuresMs;
       stages.inference += t.inferenceMs;
       stages.encode += t.encodeMs;
-      stages.scoringOther += Math.max(0, scoring - timed);
-      const commit = trace.lastCommitAt === undefined ? 0 : trace.lastCommitAt - trace.scoredAt;
-      stages.commit += commit;
-      busy += Math.max(scoring, timed) + commit;
+      stages.scoringOther += Math.max(0, trace.scoredAt - trace.startedAt - timed);
+      scoring.push([trace.startedAt, trace.scoredAt]);
+      if (trace.lastCommitAt !== undefined) committing.push([trace.scoredAt, trace.lastCommitAt]);
       records += trace.records;
       count++;
     }
-    stages.fetch = Math.max(0, wallMs - busy);
+    const scoringMs = coveredOnlyBy(scoring, []);
+    stages.commit = coveredOnlyBy(committing, scoring);
+    stages.fetch = Math.max(0, wallMs - scoringMs - stages.commit);
     return {
       stages,
       windows: { count, meanRecords: count ? records / count : 0 },
       commitMs: { count: this.commitDurations.length, p50: percentile(this.commitDurations, 50), p99: percentile(this.commitDurations, 99) },
     };
   }
+}
+
+type Interval = [start: number, end: number];
+
+/** How long some interval of `covering` is open while none of `excluded` is. */
+export function coveredOnlyBy(covering: Interval[], excluded: Interval[]): number {
+  const edges: [at: number, covering: number, excluded: number][] = [];
+  for (const [start, end] of covering) edges.push([start, 1, 0], [end, -1, 0]);
+  for (const [start, end] of excluded) edges.push([start, 0, 1], [end, 0, -1]);
+  edges.sort((a, b) => a[0] - b[0]);
+  let open = 0;
+  let blocked = 0;
+  let total = 0;
+  let previous = 0;
+  for (const [at, coveringDelta, excludedDelta] of edges) {
+    if (open > 0 && blocked === 0) total += at - previous;
+    open += coveringDelta;
+    blocked += excludedDelta;
+    previous = at;
+  }
+  return total;
 }

@@ -18,6 +18,8 @@ export interface ReportInput {
   resultsFile: string;
   /** Where the pipeline cases' configuration came from. */
   pipelineConfig: string;
+  /** window.maxInFlight of every case. */
+  maxInFlight: number;
 }
 
 const num = (v: number | undefined, digits?: number): string => {
@@ -47,7 +49,7 @@ export function renderReport(input: ReportInput): string {
   lines.push('#### Workload', '');
   lines.push(`- Input: ${datasets.full.records.toLocaleString('en-US')} IoT readings (Avro, Confluent wire format, mean value ${num(datasets.full.meanValueBytes)} B, key ${num(datasets.full.meanKeyBytes)} B) over ${datasets.full.partitions} partitions, seed ${o.seed}; window 1 drains the first ${datasets.small.records.toLocaleString('en-US')} of them (topic \`${datasets.small.topic}\`).`);
   lines.push(`- Pipeline: \`startService\` in a child process with the configuration of \`${input.pipelineConfig}\` (only group, endpoints, topics, window.maxRecords and maxLingerMs, metrics port and log level replaced).`);
-  lines.push(`- Each throughput case drains the topic from its start with a fresh group, ${o.reps} run(s) interleaved; medians shown. Records/s = records ÷ (first record fetched → last output committed). Every case uses maxLingerMs ${o.lingerMs} and at most 2 windows in flight; the copy baselines use window 1,000.`);
+  lines.push(`- Each throughput case drains the topic from its start with a fresh group, ${o.reps} run(s) interleaved; medians shown. Records/s = records ÷ (first record fetched → last output committed). Every case uses maxLingerMs ${o.lingerMs} and at most ${input.maxInFlight} windows in flight (window.maxInFlight), each partition committing its windows in order while other partitions' commits and the next window's scoring overlap; the copy baselines use window 1,000.`);
   lines.push('- CPU s / 1k: user+system CPU of the case\'s own process (a child; all threads) over the same interval, per 1,000 records; kafka-tools: the whole JVM run (start-up and JIT included). Broker CPU: the broker process over the whole case (set-up included).');
   lines.push('- Foreign load: CPU the machine spent during a case outside the case, the broker, the registry and the bench (other people\'s work), in cores; above ~0.2 the run competed for the 2 cores and its numbers are low.', '');
   lines.push('#### Throughput', '');
@@ -69,7 +71,7 @@ export function renderReport(input: ReportInput): string {
     for (const l of input.latency) {
       if (l.stageShares) lines.push(row([`latency@${l.fraction}`, ...STAGES.map(([k]) => pct(l.stageShares![k])), `${num(l.commitP50Ms)} / ${num(l.commitP99Ms)}`]));
     }
-    lines.push('', 'fetch (wait): the scoring loop had no closed window to work on (waiting for the consumer, or for the linger); scoring other: hand-off to the scoring worker and output mapping; commit: the window\'s slowest partition transaction.');
+    lines.push('', 'fetch (wait): nothing was being scored or committed (waiting for the consumer, or for the linger); scoring other: hand-off to the scoring worker and output mapping; commit: some window was committing and none was being scored (commit time that scoring did not hide).');
   }
   if (input.latency.length) {
     lines.push('', `#### End-to-end latency (window 1,000, maxLingerMs ${o.lingerMs}, ${o.latencySeconds} s of input at a fraction of pipeline@1000's drain rate, medians of ${input.latency[0].runs} run(s))`, '');

@@ -38,6 +38,13 @@ export interface InputConsumerOptions {
 }
 
 /**
+ * kafkajs fetches up to 10 MB per request by default: most of the process's peak memory, for no
+ * throughput (docs/benchmarks.md). Windows bound memory; the fetch need not. Exported so that the
+ * benchmark's baselines fetch exactly as the pipeline does.
+ */
+export const FETCH_LIMITS = { maxWaitTimeInMs: 250, maxBytesPerPartition: 256 * 1024, maxBytes: 1_536 * 1024 } as const;
+
+/**
  * The consumer side of the pipeline, kafkajs kept inside. read_committed (kafkajs' default) and
  * no auto-commit: offsets are only ever committed inside the transactions that carry the outputs.
  */
@@ -51,11 +58,7 @@ export class InputConsumer {
       heartbeatInterval: options.heartbeatIntervalMs,
       rebalanceTimeout: Math.max(60_000, options.sessionTimeoutMs),
       readUncommitted: false,
-      maxWaitTimeInMs: 250,
-      // kafkajs fetches up to 10 MB per request by default: most of the process's peak memory, for
-      // no throughput (docs/benchmarks.md). Windows bound memory; the fetch need not.
-      maxBytesPerPartition: 256 * 1024,
-      maxBytes: 1_536 * 1024,
+      ...FETCH_LIMITS,
       allowAutoTopicCreation: false,
     });
   }

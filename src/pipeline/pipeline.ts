@@ -63,6 +63,8 @@ interface PartitionState {
   /** Bounded runs: the fetch position passed the end of the range. */
   fetchedToEnd?: boolean;
   done?: boolean;
+  /** The partition's last commit scheduled: the next one starts after it, so outputs commit in offset order. */
+  commitTail: Promise<void>;
 }
 
 /** A promise with its resolve function (Promise.withResolvers needs Node 22). */
@@ -85,7 +87,10 @@ interface Item {
 export class Pipeline extends EventEmitter<PipelineEvents> {
   private readonly owned = new Map<string, PartitionState>();
   private readonly window: WindowPolicy<Item>;
+  /** Closed windows not yet being scored. */
   private readonly queue: ClosedWindow<Item>[] = [];
+  /** Scored windows whose partition transactions have not all finished. */
+  private readonly committing = new Set<Promise<void>>();
   private readonly instanceId = randomBytes(4).toString('hex');
   private windowSeq = 0;
   private lingerTimer: NodeJS.Timeout | undefined;
@@ -179,17 +184,18 @@ export class Pipeline extends EventEmitter<PipelineEvents> {
   }
 
   /**
-   * Stops fetching, lets the window being committed finish (within the deadline), drops the
-   * windows not yet started (they are not committed; the next owner redoes them), leaves the group.
+   * Stops fetching, lets the window being scored and the windows being committed finish (within
+   * the deadline), drops the windows not yet started (they are not committed; the next owner
+   * redoes them), leaves the group.
    */
   async stop(deadlineMs: number): Promise<boolean> {
     this.stopping = true;
     this.stopController.abort();
     clearTimeout(this.lingerTimer);
-    this.queue.splice(1);
+    this.queue.length = 0;
     this.window.flush('shutdown');
     this.signalQueue();
-    const inFlight = this.processing ?? Promise.resolve();
+    const inFlight = (this.processing ?? Promise.resolve()).then(() => Promise.all(this.committing));
     const finished = await Promise.race([inFlight.then(() => true), sleep(deadlineMs).then(() => false)]);
     await this.parts.consumer.disconnect().catch((error) => this.parts.logger.warn({ err: error }, 'consumer disconnect failed'));
     await Promise.all([...this.owned.values()].map((s) => s.producer?.close()));
@@ -224,7 +230,7 @@ export class Pipeline extends EventEmitter<PipelineEvents> {
   }
 
   private createState(topic: string, partition: number): PartitionState {
-    const state: PartitionState = { topic, partition, key: partitionKey(topic, partition), generation: ++this.generationSeq, status: 'initialising', ready: Promise.resolve() };
+    const state: PartitionState = { topic, partition, key: partitionKey(topic, partition), generation: ++this.generationSeq, status: 'initialising', ready: Promise.resolve(), commitTail: Promise.resolve() };
     this.owned.set(state.key, state);
     return state;
   }
@@ -334,9 +340,14 @@ export class Pipeline extends EventEmitter<PipelineEvents> {
     }
   }
 
-  /** Back-pressure: hold the fetch loop while too many windows wait, heartbeating meanwhile. */
+  /** Closed windows not yet committed: waiting, being scored, or committing. */
+  private get windowsInFlight(): number {
+    return this.queue.length + (this.processing ? 1 : 0) + this.committing.size;
+  }
+
+  /** Back-pressure: hold the fetch loop while too many windows are in flight, heartbeating meanwhile. */
   private async waitForRoom(context: BatchContext): Promise<void> {
-    while (!this.stopping && this.queue.length >= this.options.window.maxInFlight) {
+    while (!this.stopping && this.windowsInFlight >= this.options.window.maxInFlight) {
       await Promise.race([this.queueChanged.promise, sleep(this.options.heartbeatIntervalMs)]);
       await context.heartbeat().catch(() => undefined);
     }
@@ -361,7 +372,16 @@ export class Pipeline extends EventEmitter<PipelineEvents> {
     if (!closed) return;
     this.queue.push(closed);
     this.signalQueue();
-    this.processing ??= this.drain().finally(() => { this.processing = undefined; });
+    this.startDrain();
+  }
+
+  private startDrain(): void {
+    if (this.processing) return;
+    this.processing = this.drain().finally(() => {
+      this.processing = undefined;
+      // A window closed between the loop's last check and now would otherwise wait for the next one.
+      if (this.queue.length && !this.stopController.signal.aborted) this.startDrain();
+    });
   }
 
   private signalQueue(): void {
@@ -369,29 +389,70 @@ export class Pipeline extends EventEmitter<PipelineEvents> {
     this.queueChanged = signal();
   }
 
-  /** One window at a time, in order: so each partition's outputs commit in offset order. */
+  /**
+   * Scores one window at a time, in order, and hands its results to the partitions' commit
+   * chains without waiting for them: the next window is scored while this one commits. Each
+   * partition commits its windows one after another, so its outputs commit in offset order
+   * (DESIGN.md §3); different partitions' transactions overlap.
+   */
   private async drain(): Promise<void> {
     while (this.queue.length && !this.stopController.signal.aborted) {
-      await this.processWindow(this.queue[0]).catch((error) => this.parts.logger.error({ err: error }, 'window failed'));
-      this.queue.shift();
-      this.signalQueue();
+      const window = this.queue.shift()!;
+      let commits: Promise<void>;
+      try {
+        ({ commits } = await this.processWindow(window));
+      } catch (error) {
+        this.parts.logger.error({ err: error }, 'window failed');
+        continue;
+      }
+      this.committing.add(commits);
+      void commits.finally(() => {
+        this.committing.delete(commits);
+        this.signalQueue();
+      });
     }
   }
 
-  private isCurrent(item: Item): boolean {
-    const state = this.owned.get(partitionKey(item.record.topic, item.record.partition));
-    return state !== undefined && state.status === 'active' && state.generation === item.generation;
+  /** The window's items whose partition is still ours in the same generation, and those generations. */
+  private currentItems(items: Item[]): { current: Item[]; generations: Map<string, number> } {
+    const current: Item[] = [];
+    const generations = new Map<string, number>();
+    let last: Item['record'] | undefined;
+    let state: PartitionState | undefined;
+    for (const item of items) {
+      // Windows hold long runs of one partition: look the partition up only when it changes.
+      if (last?.partition !== item.record.partition || last.topic !== item.record.topic) {
+        last = item.record;
+        state = this.owned.get(partitionKey(last.topic, last.partition));
+      }
+      if (state === undefined || state.status !== 'active' || state.generation !== item.generation) continue;
+      current.push(item);
+      generations.set(state.key, item.generation);
+    }
+    return { current, generations };
   }
 
-  private async processWindow(window: ClosedWindow<Item>): Promise<void> {
-    const items = window.items.filter((item) => this.isCurrent(item));
-    if (!items.length) return;
+  /** Scores the window; resolves once scored (not committed), with the promise of its partition commits. */
+  private async processWindow(window: ClosedWindow<Item>): Promise<{ commits: Promise<void> }> {
+    const { current: items, generations } = this.currentItems(window.items);
+    if (!items.length) return { commits: Promise.resolve() };
     const windowId = `${this.instanceId}-${this.windowSeq++}`;
     this.emit('windowClosed', { windowId, records: items.length, bytes: window.bytes, reason: window.reason });
-    const generations = new Map(items.map((item) => [partitionKey(item.record.topic, item.record.partition), item.generation]));
     const scored = await this.retrying(`scoring window ${windowId}`, () => scoreWindow(items.map((i) => i.record), windowId, this.parts.scoring), true);
     this.emit('windowScored', { windowId, records: items.length, rows: scored.rows, timings: scored.timings });
-    await Promise.all(scored.partitions.map((output) => this.commitPartition(output, generations.get(partitionKey(output.topic, output.partition))!, windowId)));
+    const commits = scored.partitions.map((output) => this.scheduleCommit(output, generations.get(partitionKey(output.topic, output.partition))!, windowId));
+    return { commits: Promise.all(commits).then(() => undefined) };
+  }
+
+  /** Queues the partition's commit behind its previous one; resolves when it has run (never rejects). */
+  private scheduleCommit(output: PartitionOutput, generation: number, windowId: string): Promise<void> {
+    const state = this.owned.get(partitionKey(output.topic, output.partition));
+    if (!state) return Promise.resolve();
+    const run = state.commitTail
+      .then(() => this.commitPartition(output, generation, windowId))
+      .catch((error: unknown) => this.parts.logger.error({ err: error, partition: state.key, windowId }, 'commit failed'));
+    state.commitTail = run;
+    return run;
   }
 
   private async commitPartition(output: PartitionOutput, generation: number, windowId: string): Promise<void> {

@@ -74,26 +74,32 @@ export async function scoreWindow(records: readonly InputRecord[], windowId: str
 
   const scoredRows = mapped.rows.map((v) => valueIndex[v]);
   let inferenceMs = 0;
-  const scores = new Map<number, ReturnType<typeof mapOutputs>[number]>();
+  // Indexed by record: the model's output for that record, if it was scored.
+  const scores = new Array<ReturnType<typeof mapOutputs>[number] | undefined>(records.length);
   if (scoredRows.length) {
     const result = await deps.scorer.score(mapped.tensors);
     inferenceMs = result.inferenceMs;
-    mapOutputs(result.outputs, scoredRows.length, deps.outputs).forEach((out, row) => scores.set(scoredRows[row], out));
+    mapOutputs(result.outputs, scoredRows.length, deps.outputs).forEach((out, row) => { scores[scoredRows[row]] = out; });
   }
   lap();
 
   const scoredAt = deps.now();
   const byPartition = new Map<string, PartitionOutput>();
+  const lastOffsets = new Map<PartitionOutput, string>();
+  let out: PartitionOutput | undefined;
   records.forEach((record, i) => {
-    const key = partitionKey(record.topic, record.partition);
-    let out = byPartition.get(key);
-    if (!out) {
-      out = { topic: record.topic, partition: record.partition, nextOffset: '0', predictions: [], deadLetters: [], deadLetterCodes: [], records: 0 };
-      byPartition.set(key, out);
+    // Windows hold long runs of one partition: look the partition up only when it changes.
+    if (out?.partition !== record.partition || out.topic !== record.topic) {
+      const key = partitionKey(record.topic, record.partition);
+      out = byPartition.get(key);
+      if (!out) {
+        out = { topic: record.topic, partition: record.partition, nextOffset: '0', predictions: [], deadLetters: [], deadLetterCodes: [], records: 0 };
+        byPartition.set(key, out);
+      }
     }
     out.records++;
-    out.nextOffset = (BigInt(record.offset) + 1n).toString();
-    const scored = scores.get(i);
+    lastOffsets.set(out, record.offset);
+    const scored = scores[i];
     const error = failures.get(i) ?? (scored && !scored.ok ? scored.error : undefined);
     if (error || !scored || !scored.ok) {
       const failure = error ?? failures.get(i)!;
@@ -117,6 +123,7 @@ export async function scoreWindow(records: readonly InputRecord[], windowId: str
     });
     out.predictions.push({ key: record.key, value, headers: {} });
   });
+  for (const [partition, offset] of lastOffsets) partition.nextOffset = (BigInt(offset) + 1n).toString();
   const encodeMs = lap();
   return { partitions: [...byPartition.values()], timings: { decodeMs, featuresMs, inferenceMs, encodeMs }, rows: scoredRows.length };
 }

@@ -29,7 +29,7 @@ function refused(raw: unknown, env: NodeJS.ProcessEnv = {}): string {
 describe('validateConfig', () => {
   it('accepts a minimal config and fills defaults', () => {
     const config = validateConfig(baseConfig(), {}, '/base');
-    assert.equal(config.window.maxInFlight, 2);
+    assert.equal(config.window.maxInFlight, 4);
     assert.equal(config.kafka.sessionTimeoutMs, 30000);
     assert.equal(config.input.startFrom, 'earliest');
     assert.equal(config.output.subjectStrategy, 'topic');
