@@ -2,7 +2,7 @@
  * The one catalogue of streamscore's errors (house style §3).
  *
  * Every error the product raises on purpose is a `StreamscoreError` with a code
- * from `errorCodes`. Three flags decide what the pipeline does with it:
+ * from `errorCatalogue`. Three flags decide what the pipeline does with it:
  * - `retriable`: a transient fault (broker, registry, coordinator); retry with backoff, keep the records.
  * - `poison`: permanent for one record; that record goes to the dead-letter topic, the rest go on.
  * - `fatal`: permanent for the process; refuse to start (or stop) with a clear message and a non-zero exit.
@@ -19,7 +19,7 @@ export const errorCatalogue = {
   ERR_MODEL_MISMATCH: ['fatal', "The model's inputs or outputs do not match what the configuration declares."],
   ERR_MODEL_UNSUPPORTED_OUTPUT: ['fatal', 'The model has a non-tensor output (for example a ZipMap); export it with plain tensor outputs.'],
   ERR_SCHEMA_UNREADABLE: ['fatal', 'An Avro schema file named by the configuration cannot be read or parsed.'],
-  ERR_SCHEMA_INCOMPATIBLE: ['fatal', "The schema registry refused to register a schema as incompatible with the subject's earlier versions (409)."],
+  ERR_SCHEMA_INCOMPATIBLE: ['fatal', "The schema registry refused to register a schema as incompatible with the subject's earlier versions (409), or the subject's compatibility level is not the one streamscore registers with."],
   ERR_TOPIC_MISSING: ['fatal', 'A topic the configuration names does not exist and will not be created.'],
   ERR_STARTUP_TIMEOUT: ['fatal', 'The broker or the schema registry did not answer within the configured start-up time.'],
   ERR_KAFKA_TRANSIENT: ['retriable', 'A transient broker fault (unavailable, coordinator moved, rebalance in progress); retried.'],
@@ -40,6 +40,7 @@ export const errorCatalogue = {
   ERR_STACK_START_TIMEOUT: ['fatal', 'A local stack process started but did not answer in time; see its log file.'],
   ERR_BACKFILL_RANGE: ['fatal', 'The backfill range is invalid (--to before --from, malformed offsets or times).'],
   ERR_BACKFILL_RUNNING: ['fatal', 'The backfill is running in another process (its consumer group has members): --restart is refused until it stops.'],
+  ERR_BACKFILL_USAGE: ['fatal', 'streamscore backfill cannot run with the options given (--yes without --restart, --restart without --yes off a terminal, no --topic for a config that reads several topics or a pattern).'],
   ERR_GENERATE_USAGE: ['fatal', 'streamscore generate cannot run with the options given (unknown scenario, an option of the other scenario, no broker or registry, a malformed --start-time).'],
   ERR_GENERATE_TIMESTAMP_REFUSED: ['fatal', "The topic would refuse the run's message timestamps (message.timestamp.before/after.max.ms): pick another --start-time or use --timestamp now."],
 } as const satisfies Record<string, readonly [ErrorKind, string]>;

@@ -155,7 +155,7 @@ function describeState(state: BackfillState): string {
   return `partly done (${formatCount(state.done)} of ${formatCount(state.total)})`;
 }
 
-/** --restart: after confirmation, deletes the backfill's group and its stored plan. */
+/** --restart: after confirmation, deletes the backfill's group and then its stored plan; a running backfill keeps both. */
 async function restart(io: BackfillIo, identity: BackfillIdentity, store: PlanStore, groups: GroupOffsets, topic: string): Promise<boolean> {
   const committed = await groups.fetch(identity.group, topic);
   const stored = await store.load(topic).catch(() => undefined);
@@ -169,7 +169,12 @@ async function restart(io: BackfillIo, identity: BackfillIdentity, store: PlanSt
     return false;
   }
   try {
-    await groups.deleteGroups([identity.group, identity.planGroup]);
+    // Progress first, then the plan, each on its own: the broker refuses to delete a group with
+    // members, and that refusal (not a look at the members beforehand: a process may join in
+    // between) is what says the backfill runs. The plan group never has members: deleted in the
+    // same request, it went even when the progress group was refused.
+    await groups.deleteGroups([identity.group]);
+    await groups.deleteGroups([identity.planGroup]);
   } catch (error) {
     if (!(error instanceof GroupNotEmptyError)) throw error;
     throw new StreamscoreError('ERR_BACKFILL_RUNNING', `backfill ${identity.id} is running (group ${error.groupId} has members): stop it first; a process killed without a clean stop leaves the group after kafka.sessionTimeoutMs`);

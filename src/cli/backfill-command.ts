@@ -11,7 +11,7 @@ import type { BackfillState } from '../backfill/state.js';
 import { loadConfig } from '../config/load.js';
 import { isStreamscoreError } from '../errors.js';
 import type { StreamscoreConfig } from '../config/types.js';
-import { fail } from './fail.js';
+import { fail, refuse } from './fail.js';
 import { nonNegativeNumber, positiveInteger } from './option-parsers.js';
 
 interface BackfillFlags {
@@ -69,7 +69,11 @@ part of it. Ctrl-C stops after the window in flight; the same command resumes. S
     .action(backfillCommand);
 }
 
-async function backfillCommand(flags: BackfillFlags, command: Command): Promise<void> {
+async function backfillCommand(flags: BackfillFlags): Promise<void> {
+  if (flags.yes && !flags.restart) refuse('ERR_BACKFILL_USAGE', '--yes only confirms --restart');
+  if (flags.restart && !flags.yes && !flags.plan && !process.stdin.isTTY) {
+    refuse('ERR_BACKFILL_USAGE', '--restart deletes the progress of this backfill: confirm with --yes (there is no terminal to ask at)');
+  }
   let config: StreamscoreConfig;
   try {
     config = loadConfig(flags.config);
@@ -77,11 +81,7 @@ async function backfillCommand(flags: BackfillFlags, command: Command): Promise<
     fail(error);
   }
   const topic = flags.topic ?? defaultTopic(config);
-  if (!topic) command.error('error: --topic is needed: the config reads several topics or a pattern', { exitCode: 2 });
-  if (flags.yes && !flags.restart) command.error('error: --yes only confirms --restart', { exitCode: 2 });
-  if (flags.restart && !flags.yes && !flags.plan && !process.stdin.isTTY) {
-    command.error('error: --restart deletes the progress of this backfill: confirm with --yes (there is no terminal to ask at)', { exitCode: 2 });
-  }
+  if (!topic) refuse('ERR_BACKFILL_USAGE', '--topic is needed: the config reads several topics or a pattern');
 
   const tty = process.stderr.isTTY === true;
   const router = new LogRouter();

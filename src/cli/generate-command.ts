@@ -4,7 +4,7 @@ import { DEFAULT_TOPICS, runGenerate, type GenerateOptions } from '../generate/g
 import { parseStartTime } from '../generate/event-times.js';
 import type { ProduceProgress, ProduceSummary } from '../generate/produce.js';
 import { isScenarioName, SCENARIO_NAMES, type ScenarioName } from '../generate/scenarios.js';
-import { fail } from './fail.js';
+import { fail, refuse } from './fail.js';
 import { brokerList, formatCount, fraction, nonNegativeInteger, nonNegativeNumber, positiveInteger, toolLogger } from './option-parsers.js';
 
 interface GenerateFlags {
@@ -93,25 +93,20 @@ async function generateCommand(scenario: string, flags: GenerateFlags): Promise<
   }
 }
 
-/** A command line that cannot run: one `error ERR_GENERATE_USAGE: …` line and exit 2, like the other refusals. */
-function refuse(message: string): never {
-  fail(new StreamscoreError('ERR_GENERATE_USAGE', message));
-}
-
 function toOptions(scenario: string, flags: GenerateFlags): GenerateOptions {
-  if (!isScenarioName(scenario)) refuse(`unknown scenario "${scenario}"; expected one of ${SCENARIO_NAMES.join(', ')}`);
+  if (!isScenarioName(scenario)) refuse('ERR_GENERATE_USAGE', `unknown scenario "${scenario}"; expected one of ${SCENARIO_NAMES.join(', ')}`);
   const wrong = scenario === 'iot' ? { '--fraud-rate': flags.fraudRate, '--cards': flags.cards } : { '--anomaly-rate': flags.anomalyRate, '--devices': flags.devices };
   for (const [name, value] of Object.entries(wrong)) {
-    if (value !== undefined) refuse(`${name} does not apply to the ${scenario} scenario`);
+    if (value !== undefined) refuse('ERR_GENERATE_USAGE', `${name} does not apply to the ${scenario} scenario`);
   }
   const brokers = flags.brokers ?? brokerListFromEnv();
   const registryUrl = flags.registry ?? process.env.SCHEMA_REGISTRY_URL?.trim();
-  if (!brokers?.length) refuse(`no Kafka brokers: pass --brokers or set KAFKA_BROKERS (${ENV_HINT})`);
-  if (!registryUrl) refuse(`no schema registry: pass --registry or set SCHEMA_REGISTRY_URL (${ENV_HINT})`);
+  if (!brokers?.length) refuse('ERR_GENERATE_USAGE', `no Kafka brokers: pass --brokers or set KAFKA_BROKERS (${ENV_HINT})`);
+  if (!registryUrl) refuse('ERR_GENERATE_USAGE', `no schema registry: pass --registry or set SCHEMA_REGISTRY_URL (${ENV_HINT})`);
   let startTime: number | undefined;
   if (flags.startTime !== undefined) {
     startTime = parseStartTime(flags.startTime, Date.now());
-    if (startTime === undefined) refuse(`--start-time: expected an ISO-8601 date-time (e.g. 2026-11-01T00:00:00Z) or "now", got "${flags.startTime}"`);
+    if (startTime === undefined) refuse('ERR_GENERATE_USAGE', `--start-time: expected an ISO-8601 date-time (e.g. 2026-11-01T00:00:00Z) or "now", got "${flags.startTime}"`);
   }
   return {
     scenario,

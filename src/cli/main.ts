@@ -4,12 +4,15 @@ import { Command } from 'commander';
 import { registerBackfill } from './backfill-command.js';
 import { checkCommand } from './check-command.js';
 import { registerDemo } from './demo-command.js';
+import { exitOnCommanderError } from './fail.js';
 import { registerGenerate } from './generate-command.js';
 import { runCommand } from './run-command.js';
 
 const program = new Command()
   .name('streamscore')
-  .description('Exactly-once, windowed batch inference for Kafka with ONNX models');
+  .description('Exactly-once, windowed batch inference for Kafka with ONNX models')
+  // Set before the commands are added: each copies it from the program when created.
+  .exitOverride(exitOnCommanderError);
 
 program.command('run')
   .description('Consume, score each window as one batch, produce predictions exactly once')

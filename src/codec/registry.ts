@@ -15,8 +15,9 @@ export const WIRE_HEADER_BYTES = 5;
 /**
  * The schema registry as streamscore needs it: writer schemas by id, and registering the
  * prediction schema. Failures are classified once, here: a 404 for a schema id is permanent for
- * the records that carry it; anything else (connection refused, 5xx, timeouts — the client
- * reports a refused connection as status 400) is transient and must never dead-letter a record.
+ * the records that carry it; a registration the registry (or the client, over the subject's
+ * compatibility level) refuses is fatal; anything else (connection refused, 5xx, timeouts — the
+ * client reports a refused connection as status 400) is transient and must never dead-letter a record.
  */
 export class Registry {
   private readonly client: SchemaRegistry;
@@ -43,6 +44,8 @@ export class Registry {
       const { id } = await this.client.register({ type: SchemaType.AVRO, schema: JSON.stringify(schema) }, { subject });
       return id;
     } catch (error) {
+      const mismatch = compatibilityMismatch(error, subject);
+      if (mismatch) throw mismatch;
       // 409 is the registry's answer to a schema that breaks the subject's compatibility level (Confluent REST API, POST /subjects/{subject}/versions).
       if (statusOf(error) === 409) {
         throw new StreamscoreError('ERR_SCHEMA_INCOMPATIBLE', `The registry refused schema for subject ${subject} as incompatible with its earlier versions: ${(error as Error).message}`, { cause: error });
@@ -72,6 +75,22 @@ export class Registry {
 function statusOf(error: unknown): number | undefined {
   const status = (error as { status?: unknown } | undefined)?.status;
   return typeof status === 'number' ? status : undefined;
+}
+
+/**
+ * @kafkajs/confluent-schema-registry checks the subject's compatibility level before it registers
+ * and throws, with no HTTP status, when it differs from the one asked (BACKWARD by default):
+ * `Compatibility does not match the configuration (BACKWARD != FULL)`. Permanent until someone
+ * changes the subject's config. The class is not exported, but its `name` is the class name.
+ */
+function compatibilityMismatch(error: unknown, subject: string): StreamscoreError | undefined {
+  if ((error as Error | undefined)?.name !== 'ConfluentSchemaRegistryCompatibilityError') return undefined;
+  const message = (error as Error).message;
+  const levels = /\((\w+) != (\w+)\)/.exec(message);
+  const text = levels
+    ? `The registry's compatibility level for subject ${subject} is ${levels[2]}, but streamscore registers with ${levels[1]} and the client refuses any other: set the subject's level to ${levels[1]} (PUT /config/${subject}) or use another subject`
+    : `The registry's compatibility level for subject ${subject} is not the one streamscore registers with: ${message}`;
+  return new StreamscoreError('ERR_SCHEMA_INCOMPATIBLE', text, { cause: error });
 }
 
 function isNotFound(error: unknown): boolean {

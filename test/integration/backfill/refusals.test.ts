@@ -46,7 +46,7 @@ describe('backfill: empty ranges and refusals', () => {
     { name: 'a missing topic', args: () => ['--topic', `no-such-${id}`, '--from', 'earliest', '--to', 'latest'], code: 1, error: /^error ERR_TOPIC_MISSING: Topic\(s\) no-such-/ },
     { name: 'a missing output topic', args: () => ['--output-topic', `no-such-out-${id}`, '--from', 'earliest', '--to', 'latest'], code: 1, error: /^error ERR_TOPIC_MISSING: Topic\(s\) no-such-out-/ },
     { name: 'an unreadable model', args: () => ['--model', '/nonexistent/model.onnx', '--from', 'earliest', '--to', 'latest'], code: 1, error: /^error ERR_MODEL_UNREADABLE: / },
-    { name: '--restart off a terminal without --yes', args: () => ['--from', 'earliest', '--to', 'latest', '--id', 'restart-me', '--restart'], code: 2, error: /^error: --restart deletes the progress of this backfill: confirm with --yes/ },
+    { name: '--restart off a terminal without --yes', args: () => ['--from', 'earliest', '--to', 'latest', '--id', 'restart-me', '--restart'], code: 2, error: /^error ERR_BACKFILL_USAGE: --restart deletes the progress of this backfill: confirm with --yes/ },
   ];
   for (const r of refusals) {
     it(`refuses ${r.name}`, async () => {
@@ -56,7 +56,7 @@ describe('backfill: empty ranges and refusals', () => {
     });
   }
 
-  it('refuses --restart --yes while the backfill runs in another process, and that process goes on', async () => {
+  it('refuses --restart --yes while the backfill runs in another process, deletes nothing, and that process goes on', async () => {
     // One record per window at 2 records/s: the 200 records keep it running for the whole test.
     const args = ['--config', config, '--from', 'earliest', '--to', 'latest', '--id', 'busy', '--output-topic', runningOutput, '--window-records', '1', '--max-rate', '2'];
     const running = backfill(args, { LOG_LEVEL: 'debug' });
@@ -69,6 +69,10 @@ describe('backfill: empty ranges and refusals', () => {
         restart.lines.some((l) => /^error ERR_BACKFILL_RUNNING: backfill busy is running \(group \S+ has members\): stop it first/.test(l)),
         `no ERR_BACKFILL_RUNNING line in:\n${restart.out}`,
       );
+      // The stored plan survives the refusal: a plan made anew would move the end of --to latest.
+      const plan = await backfillToExit([...args, '--plan']);
+      assert.equal(plan.code, 0, plan.out);
+      assert.match(plan.out, /^plan fixed on \S+ by the first run; it is partly done/m);
       const seen = running.lines.length;
       await running.waitForLine(/"msg":"partition committed"/, 60_000, seen);
     } finally {

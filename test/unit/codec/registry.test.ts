@@ -7,7 +7,8 @@ import { StreamscoreError } from '../../../src/errors.js';
 
 /**
  * How Registry.register classifies the registry's refusals, against a stub that answers every
- * registration with the status the test asks for (the subject has no config yet: GET answers 404).
+ * registration with the status the test asks for. Subject `full-value` is configured with
+ * compatibility level FULL; every other subject has no config yet (GET answers 404).
  */
 describe('Registry.register: refusals by status', () => {
   let server: Server;
@@ -16,6 +17,11 @@ describe('Registry.register: refusals by status', () => {
 
   before(async () => {
     server = createServer((request, response) => {
+      if (request.method === 'GET' && request.url === '/config/full-value') {
+        response.writeHead(200, { 'Content-Type': 'application/vnd.schemaregistry.v1+json' });
+        response.end(JSON.stringify({ compatibilityLevel: 'FULL' }));
+        return;
+      }
       const code = request.method === 'POST' ? status : 404;
       response.writeHead(code, { 'Content-Type': 'application/vnd.schemaregistry.v1+json' });
       response.end(JSON.stringify({ error_code: code * 100 + 1, message: `stub answered ${code}` }));
@@ -43,4 +49,16 @@ describe('Registry.register: refusals by status', () => {
       });
     });
   }
+
+  it('a subject with another compatibility level → ERR_SCHEMA_INCOMPATIBLE, fatal, naming both levels', async () => {
+    // The client refuses this itself, with no HTTP status: retrying would never get past it.
+    status = 200;
+    await assert.rejects(new Registry({ url }).register(schema, 'full-value'), (error: unknown) => {
+      assert.ok(error instanceof StreamscoreError, String(error));
+      assert.equal(error.code, 'ERR_SCHEMA_INCOMPATIBLE', error.message);
+      assert.equal(error.fatal, true);
+      assert.match(error.message, /subject full-value is FULL, but streamscore registers with BACKWARD/);
+      return true;
+    });
+  });
 });
