@@ -28,8 +28,10 @@ export interface RunRecord extends CaseResult {
   recordsPerSec: number;
   /** CPU seconds of the case's process per 1,000 records. */
   cpuSecPer1k: number;
-  /** CPU seconds the broker spent during the whole case (setup included) per 1,000 records. */
+  /** CPU seconds the broker spent per 1,000 records: over the measured interval (whole case with setup if unknown). */
   brokerCpuSecPer1k?: number;
+  /** Cores the whole machine kept busy over the measured interval (2 = saturated on 2 cores). */
+  machineBusyCores?: number;
   /** CPU around the case (see withCaseTopics). */
   usage: CaseUsage;
   /**
@@ -47,11 +49,14 @@ export function toRunRecord(caseId: string, rep: number, inputTopic: string, res
   const foreign = usage.systemBusySec === undefined || known.some((v) => v === undefined)
     ? undefined
     : Math.max(0, usage.systemBusySec - known.reduce<number>((sum, v) => sum + (v ?? 0), 0)) / usage.wallSec;
+  // The broker's CPU over the measured interval where the child could read it; else over the whole case.
+  const brokerCpuSec = result.brokerDrainCpuMs !== undefined ? result.brokerDrainCpuMs / 1000 : usage.brokerCpuSec;
   return {
     caseId, rep, inputTopic, ...result,
     recordsPerSec: result.records / (result.drainMs / 1000),
     cpuSecPer1k: result.cpuMs / 1000 / (result.records / 1000),
-    brokerCpuSecPer1k: usage.brokerCpuSec === undefined ? undefined : usage.brokerCpuSec / (result.records / 1000),
+    brokerCpuSecPer1k: brokerCpuSec === undefined ? undefined : brokerCpuSec / (result.records / 1000),
+    machineBusyCores: result.machineBusyMs === undefined ? undefined : result.machineBusyMs / result.drainMs,
     usage,
     foreignCores: foreign,
     ...(details ? { details } : {}),

@@ -16,7 +16,7 @@ import { resolveEnvironment } from './environment.js';
 import { benchKafka } from './kafka.js';
 import { describeMachine } from './machine.js';
 import { parseOptions } from './options.js';
-import { pipelineConfigSource, pipelineMaxInFlight } from './pipeline-config.js';
+import { pipelineConfigSource, pipelineMaxInFlight, shippedWindowRecords } from './pipeline-config.js';
 import { planThroughputCases } from './plan.js';
 import { renderReport } from './report/markdown.js';
 import { evaluateTargets } from './report/targets.js';
@@ -106,7 +106,7 @@ async function main(): Promise<void> {
     const latency = options.latencyFractions
       .map((fraction) => summariseLatency(fraction, latencyRuns.filter((r) => r.latency.fraction === fraction)))
       .filter((l): l is LatencySummary => l !== undefined);
-    const targets = evaluateTargets(summaries, latency, options.lingerMs);
+    const targets = evaluateTargets(summaries, latency, options.lingerMs, shippedWindowRecords(env.repoRoot) ?? 1_000);
     const resultsFile = join(outDir, `${stamp}.json`);
     const durationS = (Date.now() - startedAt.getTime()) / 1000;
     const { javaPath: _javaPath, ...machineFacts } = machine;

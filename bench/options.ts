@@ -12,6 +12,8 @@ export interface BenchOptions {
   partitions: number;
   reps: number;
   windows: number[];
+  /** Window sizes of the copy baselines: 1,000 (compared with pipeline@1000) and the shipped configs' window. */
+  copyWindows: number[];
   window1Records: number;
   lingerMs: number;
   latencySeconds: number;
@@ -32,8 +34,8 @@ export interface BenchOptions {
 }
 
 /** Full run defaults; `--quick` replaces the ones below it for a smoke run under 3 minutes. */
-const FULL = { records: 200_000, reps: 3, windows: [1, 100, 1_000, 5_000], window1Records: 5_000, latencySeconds: 20, latencyReps: 3, latencyFractions: [0.5, 0.25], quietWaitS: 120 };
-const QUICK = { records: 20_000, reps: 1, windows: [1, 1_000, 5_000], window1Records: 500, latencySeconds: 8, latencyReps: 1, latencyFractions: [0.5], quietWaitS: 0 };
+const FULL = { records: 200_000, reps: 3, windows: [1, 100, 1_000, 5_000], copyWindows: [1_000, 2_000], window1Records: 5_000, latencySeconds: 20, latencyReps: 3, latencyFractions: [0.5, 0.25], quietWaitS: 120 };
+const QUICK = { records: 20_000, reps: 1, windows: [1, 1_000, 5_000], copyWindows: [1_000, 2_000], window1Records: 500, latencySeconds: 8, latencyReps: 1, latencyFractions: [0.5], quietWaitS: 0 };
 
 function positiveInt(value: string): number {
   const n = Number(value.replace(/_/g, ''));
@@ -68,6 +70,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     .option('--partitions <n>', 'partitions of the input topics', positiveInt, 6)
     .option('--reps <n>', `repetitions of each throughput case, interleaved (default ${FULL.reps}, quick ${QUICK.reps})`, positiveInt)
     .option('--windows <list>', `pipeline window sizes (maxRecords) (default ${FULL.windows.join(',')}, quick ${QUICK.windows.join(',')})`, intList)
+    .option('--copy-windows <list>', `copy-raw / copy-eos window sizes (default ${FULL.copyWindows.join(',')}: 1,000 to compare with pipeline@1000, 2,000 the shipped configs' window)`, intList)
     .option('--window1-records <n>', `records drained at window size 1, from a topic holding the first ones (default ${FULL.window1Records}, quick ${QUICK.window1Records})`, positiveInt)
     .option('--linger-ms <n>', 'window.maxLingerMs of every case', positiveInt, 100)
     .option('--latency-seconds <n>', `input duration of the latency case (default ${FULL.latencySeconds}, quick ${QUICK.latencySeconds})`, positiveInt)
@@ -85,7 +88,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     .showHelpAfterError()
     .parse(argv, { from: 'user' });
   const o = program.opts<{
-    quick: boolean; records?: number; partitions: number; reps?: number; windows?: number[]; window1Records?: number; lingerMs: number;
+    quick: boolean; records?: number; partitions: number; reps?: number; windows?: number[]; copyWindows?: number[]; window1Records?: number; lingerMs: number;
     latencySeconds?: number; latencyReps?: number; latencyFractions?: number[]; latencyMaxRate?: number; quietWaitS?: number; cases: CaseGroup[]; seed: number; freshData: boolean; profile: boolean; docs: boolean; out: string; caseTimeoutS: number;
   }>();
   const d = o.quick ? QUICK : FULL;
@@ -95,6 +98,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     partitions: o.partitions,
     reps: o.reps ?? d.reps,
     windows: o.windows ?? d.windows,
+    copyWindows: o.copyWindows ?? d.copyWindows,
     window1Records: Math.min(o.window1Records ?? d.window1Records, o.records ?? d.records),
     lingerMs: o.lingerMs,
     latencySeconds: o.latencySeconds ?? d.latencySeconds,

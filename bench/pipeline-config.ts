@@ -51,9 +51,18 @@ function fromContract(repoRoot: string): Record<string, unknown> {
  * default): the copy baselines keep as many windows in flight, so only the work per window differs.
  */
 export function pipelineMaxInFlight(repoRoot: string): number {
+  return shippedWindow(repoRoot).maxInFlight ?? MAX_IN_FLIGHT_DEFAULT;
+}
+
+/** window.maxRecords as shipped in the config (the window users get unless they choose one). */
+export function shippedWindowRecords(repoRoot: string): number | undefined {
+  return shippedWindow(repoRoot).maxRecords;
+}
+
+function shippedWindow(repoRoot: string): { maxRecords?: number; maxInFlight?: number } {
   const shipped = join(repoRoot, IOT_CONFIG_FILE);
-  const base = (existsSync(shipped) ? parseYaml(readFileSync(shipped, 'utf8')) : fromContract(repoRoot)) as { window?: { maxInFlight?: number } };
-  return base.window?.maxInFlight ?? MAX_IN_FLIGHT_DEFAULT;
+  const base = (existsSync(shipped) ? parseYaml(readFileSync(shipped, 'utf8')) : fromContract(repoRoot)) as { window?: { maxRecords?: number; maxInFlight?: number } };
+  return base.window ?? {};
 }
 
 /** Which file the benchmark's pipeline configuration comes from. */

@@ -1,4 +1,4 @@
-import { runCopyCase } from './cases/copy.js';
+import { copyCaseId, runCopyCase } from './cases/copy.js';
 import { CONSUMER_PERF, PRODUCER_PERF, runConsumerPerf, runProducerPerf } from './cases/kafka-tools.js';
 import { pipelineCaseId, runPipelineCase } from './cases/pipeline.js';
 import type { BenchContext, RunRecord } from './context.js';
@@ -17,8 +17,10 @@ export interface PlannedCase {
 export function planThroughputCases(ctx: BenchContext): PlannedCase[] {
   const cases: PlannedCase[] = [];
   const wanted = new Set(ctx.options.cases);
-  if (wanted.has('copy-raw')) cases.push({ caseId: 'copy-raw', run: (rep) => runCopyCase(ctx, 'copy-raw', rep) });
-  if (wanted.has('copy-eos')) cases.push({ caseId: 'copy-eos', run: (rep) => runCopyCase(ctx, 'copy-eos', rep) });
+  for (const size of ctx.options.copyWindows) {
+    if (wanted.has('copy-raw')) cases.push({ caseId: copyCaseId('copy-raw', size), run: (rep) => runCopyCase(ctx, 'copy-raw', size, rep) });
+    if (wanted.has('copy-eos')) cases.push({ caseId: copyCaseId('copy-eos', size), run: (rep) => runCopyCase(ctx, 'copy-eos', size, rep) });
+  }
   const windows = [...ctx.options.windows];
   // The latency case needs pipeline@1000's maximum rate: measure it even if not asked for.
   const latencyNeedsRate = wanted.has('latency') && ctx.options.latencyMaxRate === undefined;

@@ -13,6 +13,8 @@ export interface CaseSummary {
   recordsPerSecRuns: number[];
   cpuSecPer1k: number;
   brokerCpuSecPer1k?: number;
+  /** Cores the whole machine kept busy while the case drained (median). */
+  machineBusyCores?: number;
   /** The most foreign load (cores busy with other people's work) seen in any run of the case. */
   maxForeignCores?: number;
   peakRssMb: number;
@@ -72,6 +74,7 @@ export function summariseCase(caseId: string, runs: RunRecord[]): CaseSummary {
     recordsPerSecRuns: runs.map((r) => r.recordsPerSec),
     cpuSecPer1k: median(runs.map((r) => r.cpuSecPer1k)),
     brokerCpuSecPer1k: optionalMedian(runs.map((r) => r.brokerCpuSecPer1k)),
+    machineBusyCores: optionalMedian(runs.map((r) => r.machineBusyCores)),
     maxForeignCores: maxOf(runs.map((r) => r.foreignCores)),
     peakRssMb: median(runs.map((r) => r.peakRssMb)),
     eventLoopP99Ms: optionalMedian(runs.map((r) => r.eventLoopP99Ms)),

@@ -4,8 +4,12 @@ import { uniqueName } from '../kafka.js';
 import { pipelineMaxInFlight } from '../pipeline-config.js';
 import { withCaseTopics } from './measure-case.js';
 
-/** Cases 1 and 2: the kafkajs copy baselines, at the pipeline's default window (1,000) and linger. */
-export async function runCopyCase(ctx: BenchContext, kind: 'copy-raw' | 'copy-eos', rep: number): Promise<RunRecord> {
+export function copyCaseId(kind: 'copy-raw' | 'copy-eos', windowRecords: number): string {
+  return `${kind}@${windowRecords}`;
+}
+
+/** Cases 1 and 2: the kafkajs copy baselines, at a window size, with the pipeline's linger and windows in flight. */
+export async function runCopyCase(ctx: BenchContext, kind: 'copy-raw' | 'copy-eos', windowRecords: number, rep: number): Promise<RunRecord> {
   const dataset = ctx.datasets.full;
   const { value: result, usage } = await withCaseTopics(ctx, kind, [{ name: 'out', partitions: dataset.partitions }], async ([outputTopic]) => {
     const child = startCaseChild({
@@ -16,9 +20,10 @@ export async function runCopyCase(ctx: BenchContext, kind: 'copy-raw' | 'copy-eo
       groupId: uniqueName(`streamscore-bench-${kind}`),
       partitions: dataset.partitions,
       expectedRecords: dataset.records,
-      window: { maxRecords: 1_000, maxLingerMs: ctx.options.lingerMs, maxInFlight: pipelineMaxInFlight(ctx.env.repoRoot) },
+      brokerPid: ctx.env.kafkaPid,
+      window: { maxRecords: windowRecords, maxLingerMs: ctx.options.lingerMs, maxInFlight: pipelineMaxInFlight(ctx.env.repoRoot) },
     }, { timeoutMs: ctx.options.caseTimeoutS * 1000 });
     return child.result;
   });
-  return toRunRecord(kind, rep, dataset.topic, result, usage);
+  return toRunRecord(copyCaseId(kind, windowRecords), rep, dataset.topic, result, usage);
 }

@@ -87,7 +87,7 @@ export async function runLatencyCase(ctx: BenchContext, maxRate: number, fractio
       inputTopic, outputTopic, deadLetterTopic, window: { maxRecords: LATENCY_WINDOW, maxLingerMs: ctx.options.lingerMs },
     });
     const child = startCaseChild(
-      { kind: 'pipeline', mode: 'latency', config, baseDir: ctx.env.repoRoot, expectedRecords: total, expectedPartitions: partitions },
+      { kind: 'pipeline', mode: 'latency', config, baseDir: ctx.env.repoRoot, expectedRecords: total, expectedPartitions: partitions, brokerPid: ctx.env.kafkaPid },
       { timeoutMs: ctx.options.caseTimeoutS * 1000, execArgv: profileFlags(ctx, `latency-${fraction}-r${rep}`) },
     );
     try {

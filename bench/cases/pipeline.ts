@@ -35,7 +35,7 @@ export async function runPipelineCase(ctx: BenchContext, windowSize: number, rep
       window: { maxRecords: windowSize, maxLingerMs: ctx.options.lingerMs },
     });
     const child = startCaseChild(
-      { kind: 'pipeline', mode: 'drain', config, baseDir: ctx.env.repoRoot, expectedRecords: dataset.records, expectedPartitions: dataset.partitions },
+      { kind: 'pipeline', mode: 'drain', config, baseDir: ctx.env.repoRoot, expectedRecords: dataset.records, expectedPartitions: dataset.partitions, brokerPid: ctx.env.kafkaPid },
       { timeoutMs: ctx.options.caseTimeoutS * 1000, execArgv: profileFlags(ctx, `${slug}-r${rep}`) },
     );
     return child.result;

@@ -14,7 +14,7 @@ import type { CaseResult, CopySpec } from './protocol.js';
  * pipeline, each carrying that partition's records and its offset (sendOffsets). What exactly-once costs without any scoring.
  */
 export async function runCopyEos(spec: CopySpec): Promise<CaseResult> {
-  const meter = new Meter();
+  const meter = new Meter(spec.brokerPid);
   const tally = new LogTally();
   const kafka = benchKafka(spec.brokers, 'bench-copy-eos', tally.kafkajs());
   const producers = new Map(Array.from({ length: spec.partitions }, (_, p) => p).map((p) => [p, new PartitionProducer(kafka, `${spec.groupId}-${spec.inputTopic}-${p}`, 60_000)]));

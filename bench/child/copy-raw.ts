@@ -11,7 +11,7 @@ import type { CaseResult, CopySpec } from './protocol.js';
  * no decode, no model, no transactions. The ceiling for a kafkajs application shaped like the pipeline.
  */
 export async function runCopyRaw(spec: CopySpec): Promise<CaseResult> {
-  const meter = new Meter();
+  const meter = new Meter(spec.brokerPid);
   const tally = new LogTally();
   const kafka = benchKafka(spec.brokers, 'bench-copy-raw', tally.kafkajs());
   const producer = kafka.producer({ allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });

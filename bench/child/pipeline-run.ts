@@ -20,7 +20,7 @@ export interface PipelineControl {
  * the commit that completes the topic; latency mode from "ready" to the parent's stop.
  */
 export async function runPipeline(spec: PipelineSpec, control: PipelineControl): Promise<CaseResult> {
-  const meter = new Meter();
+  const meter = new Meter(spec.brokerPid);
   const config = validateConfig(spec.config, {}, spec.baseDir);
   const tally = new LogTally();
   const logger = pino({ level: 'warn', base: null }, tally.pinoDestination());

@@ -23,6 +23,8 @@ export interface CopySpec {
   partitions: number;
   expectedRecords: number;
   window: CaseWindow;
+  /** The broker's pid when it runs on this machine: its CPU over the measured interval is reported. */
+  brokerPid?: number;
 }
 
 /** streamscore's own pipeline, in-process in the child, from a raw (unvalidated) config object. */
@@ -35,6 +37,8 @@ export interface PipelineSpec {
   baseDir: string;
   expectedRecords: number;
   expectedPartitions: number;
+  /** The broker's pid when it runs on this machine: its CPU over the measured interval is reported. */
+  brokerPid?: number;
 }
 
 export type CaseSpec = CopySpec | PipelineSpec;
@@ -64,6 +68,10 @@ export interface CaseResult {
   processCpuMs: number;
   /** VmHWM of the child at the end. */
   peakRssMb: number;
+  /** The broker's user + system CPU over the measured interval (when the broker runs on this machine). */
+  brokerDrainCpuMs?: number;
+  /** CPU the whole machine spent over the measured interval, all processes and cores (/proc/stat). */
+  machineBusyMs?: number;
   /** Event-loop delay p99 over the measured interval, from monitorEventLoopDelay in the child (Node cases). */
   eventLoopP99Ms?: number;
   /** The pipeline's own metric: PipelineMetrics.eventLoopP99Ms() (since the service started). */

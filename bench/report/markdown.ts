@@ -38,7 +38,7 @@ const STAGES: [keyof StageTimes, string][] = [
 /** The generated results section of docs/benchmarks.md (and the console summary). */
 export function renderReport(input: ReportInput): string {
   const { machine: m, options: o, datasets } = input;
-  const raw = input.cases.find((c) => c.caseId === 'copy-raw')?.recordsPerSec;
+  const raw = input.cases.find((c) => c.caseId === 'copy-raw@1000')?.recordsPerSec;
   const lines: string[] = [];
   lines.push(`Run ${input.startedAt}, ${o.quick ? '**quick** (smoke: not a result)' : 'full'}, ${Math.round(input.durationS)} s; raw data: \`${input.resultsFile}\`.`, '');
   lines.push('#### Machine', '');
@@ -49,19 +49,19 @@ export function renderReport(input: ReportInput): string {
   lines.push('#### Workload', '');
   lines.push(`- Input: ${datasets.full.records.toLocaleString('en-US')} IoT readings (Avro, Confluent wire format, mean value ${num(datasets.full.meanValueBytes)} B, key ${num(datasets.full.meanKeyBytes)} B) over ${datasets.full.partitions} partitions, seed ${o.seed}; window 1 drains the first ${datasets.small.records.toLocaleString('en-US')} of them (topic \`${datasets.small.topic}\`).`);
   lines.push(`- Pipeline: \`startService\` in a child process with the configuration of \`${input.pipelineConfig}\` (only group, endpoints, topics, window.maxRecords and maxLingerMs, metrics port and log level replaced).`);
-  lines.push(`- Each throughput case drains the topic from its start with a fresh group, ${o.reps} run(s) interleaved; medians shown. Records/s = records ÷ (first record fetched → last output committed). Every case uses maxLingerMs ${o.lingerMs} and at most ${input.maxInFlight} windows in flight (window.maxInFlight), each partition committing its windows in order while other partitions' commits and the next window's scoring overlap; the copy baselines use window 1,000.`);
-  lines.push('- CPU s / 1k: user+system CPU of the case\'s own process (a child; all threads) over the same interval, per 1,000 records; kafka-tools: the whole JVM run (start-up and JIT included). Broker CPU: the broker process over the whole case (set-up included).');
+  lines.push(`- Each throughput case drains the topic from its start with a fresh group, ${o.reps} run(s) interleaved; medians shown. Records/s = records ÷ (first record fetched → last output committed). Every case uses maxLingerMs ${o.lingerMs} and at most ${input.maxInFlight} windows in flight (window.maxInFlight), each partition committing its windows in order while other partitions' commits and the next window's scoring overlap; the copy baselines run at windows ${o.copyWindows.map((w) => w.toLocaleString('en-US')).join(' and ')}.`);
+  lines.push('- CPU s / 1k: user+system CPU of the case\'s own process (a child; all threads) over the same interval, per 1,000 records; kafka-tools: the whole JVM run (start-up and JIT included). Broker CPU: the broker process over the same interval (kafka-tools: over the whole case, set-up included). Machine busy: CPU the whole machine spent over the interval (all processes: the case, the broker, the registry, the kernel, anyone else) in cores; at the core count the machine was saturated and CPU, not waiting, set the pace.');
   lines.push('- Foreign load: CPU the machine spent during a case outside the case, the broker, the registry and the bench (other people\'s work), in cores; above ~0.2 the run competed for the 2 cores and its numbers are low.', '');
   lines.push('#### Throughput', '');
-  lines.push(row(['case', 'records', 'records/s', '× copy-raw', 'CPU s / 1k rec', 'broker CPU s / 1k rec', 'peak RSS MB', 'event-loop p99 ms', 'mean window', 'runs (records/s)', 'foreign load (cores, max)']));
-  lines.push(row(Array(11).fill('---')));
+  lines.push(row(['case', 'records', 'records/s', '× copy-raw@1000', 'CPU s / 1k rec', 'broker CPU s / 1k rec', `machine busy (cores of ${m.cores})`, 'peak RSS MB', 'event-loop p99 ms', 'mean window', 'runs (records/s)', 'foreign load (cores, max)']));
+  lines.push(row(Array(12).fill('---')));
   for (const c of input.cases) {
     lines.push(row([
-      c.caseId, num(c.records), `**${num(c.recordsPerSec)}**`, raw ? num(c.recordsPerSec / raw, 2) : '–', num(c.cpuSecPer1k, 3), num(c.brokerCpuSecPer1k, 3),
+      c.caseId, num(c.records), `**${num(c.recordsPerSec)}**`, raw ? num(c.recordsPerSec / raw, 2) : '–', num(c.cpuSecPer1k, 3), num(c.brokerCpuSecPer1k, 3), num(c.machineBusyCores, 2),
       num(c.peakRssMb), num(c.eventLoopP99Ms), num(c.meanWindowRecords), c.recordsPerSecRuns.map((r) => num(r)).join(' / '), num(c.maxForeignCores, 2),
     ]));
   }
-  lines.push(row(['pipeline-alo', '–', 'not run', '–', '–', '–', '–', '–', '–', 'streamscore has no at-least-once mode', '–']));
+  lines.push(row(['pipeline-alo', '–', 'not run', '–', '–', '–', '–', '–', '–', '–', 'streamscore has no at-least-once mode', '–']));
   const staged = input.cases.filter((c) => c.stageShares);
   if (staged.length || input.latency.length) {
     lines.push('', '#### Where the pipeline\'s time goes (share of drain time)', '');

@@ -9,6 +9,9 @@ import { partitionKey, type InputRecord, type OutputMessage } from '../records/t
 import { deadLetterFor } from '../sink/dead-letter.js';
 import type { PredictionEncoder } from '../sink/prediction-encoder.js';
 
+/** Predictions carry no headers (lineage is in the value): one shared empty object for all of them. */
+const NO_HEADERS: OutputMessage['headers'] = Object.freeze({});
+
 export interface ModelIdentity {
   name: string;
   version: string;
@@ -121,7 +124,7 @@ export async function scoreWindow(records: readonly InputRecord[], windowId: str
       flag: scored.row.flag,
       scored_at: scoredAt,
     });
-    out.predictions.push({ key: record.key, value, headers: {} });
+    out.predictions.push({ key: record.key, value, headers: NO_HEADERS });
   });
   for (const [partition, offset] of lastOffsets) partition.nextOffset = (BigInt(offset) + 1n).toString();
   const encodeMs = lap();
