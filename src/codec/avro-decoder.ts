@@ -1,8 +1,10 @@
 import avro from 'avsc';
 import { StreamscoreError } from '../errors.js';
-import type { InputRecord } from '../records/types.js';
-import type { DecodeResult, Decoder } from './decoder.js';
+import type { DecodableRecord, DecodeResult, Decoder } from './decoder.js';
 import { WIRE_HEADER_BYTES, WIRE_MAGIC_BYTE, type Registry } from './registry.js';
+
+/** Where writer schemas come from: the registry, or (on a scoring thread) the ones the main thread fetched. */
+export type WriterSchemaSource = Pick<Registry, 'writerType'>;
 
 /**
  * Confluent-framed Avro. Each writer schema is resolved to the configured reader schema
@@ -12,9 +14,9 @@ import { WIRE_HEADER_BYTES, WIRE_MAGIC_BYTE, type Registry } from './registry.js
 export class AvroDecoder implements Decoder {
   private readonly resolvers = new Map<number, avro.Resolver | StreamscoreError>();
 
-  constructor(private readonly readerType: avro.Type, private readonly registry: Registry) {}
+  constructor(private readonly readerType: avro.Type, private readonly registry: WriterSchemaSource) {}
 
-  async decode(records: readonly InputRecord[]): Promise<DecodeResult[]> {
+  async decode(records: readonly DecodableRecord[]): Promise<DecodeResult[]> {
     const ids = new Set<number>();
     for (const record of records) {
       const id = schemaIdOf(record.value);
@@ -38,7 +40,7 @@ export class AvroDecoder implements Decoder {
     }
   }
 
-  private decodeOne(record: InputRecord, unknown: Set<number>): DecodeResult {
+  private decodeOne(record: DecodableRecord, unknown: Set<number>): DecodeResult {
     const coordinates = { topic: record.topic, partition: record.partition, offset: record.offset };
     const fail = (code: 'ERR_DECODE_MALFORMED' | 'ERR_DECODE_UNKNOWN_SCHEMA' | 'ERR_DECODE_INCOMPATIBLE_SCHEMA', message: string, cause?: unknown): DecodeResult =>
       ({ ok: false, error: new StreamscoreError(code, message, { record: coordinates, stage: 'decode', cause }) });
@@ -56,7 +58,8 @@ export class AvroDecoder implements Decoder {
   }
 }
 
-function schemaIdOf(value: Buffer | null): number | undefined {
+/** The schema id of a Confluent-framed value; undefined if the value is not framed. */
+export function schemaIdOf(value: Buffer | null): number | undefined {
   if (!value || value.length < WIRE_HEADER_BYTES || value[0] !== WIRE_MAGIC_BYTE) return undefined;
   return value.readInt32BE(1);
 }

@@ -1,6 +1,9 @@
 import type { StreamscoreError } from '../errors.js';
 import type { InputRecord } from '../records/types.js';
 
+/** What decoding looks at: the value, and where it came from (for error messages). */
+export type DecodableRecord = Pick<InputRecord, 'topic' | 'partition' | 'offset' | 'value'>;
+
 export type DecodeResult = { ok: true; value: Record<string, unknown> } | { ok: false; error: StreamscoreError };
 
 /**
@@ -9,5 +12,5 @@ export type DecodeResult = { ok: true; value: Record<string, unknown> } | { ok: 
  * whole window is retried and nothing is dead-lettered for it.
  */
 export interface Decoder {
-  decode(records: readonly InputRecord[]): Promise<DecodeResult[]>;
+  decode(records: readonly DecodableRecord[]): Promise<DecodeResult[]>;
 }

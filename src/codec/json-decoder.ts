@@ -1,14 +1,13 @@
 import { StreamscoreError } from '../errors.js';
-import type { InputRecord } from '../records/types.js';
-import type { DecodeResult, Decoder } from './decoder.js';
+import type { DecodableRecord, DecodeResult, Decoder } from './decoder.js';
 
 export class JsonDecoder implements Decoder {
-  async decode(records: readonly InputRecord[]): Promise<DecodeResult[]> {
+  async decode(records: readonly DecodableRecord[]): Promise<DecodeResult[]> {
     return records.map((record) => decodeJson(record));
   }
 }
 
-function decodeJson(record: InputRecord): DecodeResult {
+function decodeJson(record: DecodableRecord): DecodeResult {
   const coordinates = { topic: record.topic, partition: record.partition, offset: record.offset };
   try {
     const value: unknown = JSON.parse(record.value?.toString('utf8') ?? 'null');

@@ -1,6 +1,6 @@
 import type { ModelOutputsConfig } from '../config/types.js';
 import { StreamscoreError } from '../errors.js';
-import type { OutputTensor } from './score-protocol.js';
+import type { OutputTensor } from './batched-run.js';
 
 export interface ScoredRow {
   score: number;

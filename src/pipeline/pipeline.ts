@@ -11,7 +11,7 @@ import { partitionKey, type InputRecord } from '../records/types.js';
 import { withRetry } from '../retry.js';
 import { WindowPolicy, type ClosedWindow, type CloseReason, type WindowBounds } from '../window/window-policy.js';
 import type { PipelineEvents } from './events.js';
-import { scoreWindow, type PartitionOutput, type WindowScorerDeps } from './window-scorer.js';
+import type { PartitionOutput, ScoredWindow } from './window-scorer.js';
 
 export interface PipelineOptions {
   appId: string;
@@ -40,7 +40,8 @@ export interface PipelineParts {
   createProducer(transactionalId: string): PartitionProducer;
   admin: KafkaAdmin;
   consumer: InputConsumer;
-  scoring: WindowScorerDeps;
+  /** Scores a window off the main thread (WindowScorer); a transient fault is thrown and the window retried. */
+  scoring: { score(records: readonly InputRecord[], windowId: string): Promise<ScoredWindow> };
   clock: Clock;
   logger: Logger;
 }
@@ -438,7 +439,7 @@ export class Pipeline extends EventEmitter<PipelineEvents> {
     if (!items.length) return { commits: Promise.resolve() };
     const windowId = `${this.instanceId}-${this.windowSeq++}`;
     this.emit('windowClosed', { windowId, records: items.length, bytes: window.bytes, reason: window.reason });
-    const scored = await this.retrying(`scoring window ${windowId}`, () => scoreWindow(items.map((i) => i.record), windowId, this.parts.scoring), true);
+    const scored = await this.retrying(`scoring window ${windowId}`, () => this.parts.scoring.score(items.map((i) => i.record), windowId), true);
     this.emit('windowScored', { windowId, records: items.length, rows: scored.rows, timings: scored.timings });
     const commits = scored.partitions.map((output) => this.scheduleCommit(output, generations.get(partitionKey(output.topic, output.partition))!, windowId));
     return { commits: Promise.all(commits).then(() => undefined) };

@@ -3,26 +3,22 @@ import type { Server } from 'node:http';
 import avro from 'avsc';
 import type { Logger } from 'pino';
 import { systemClock } from '../clock.js';
-import { AvroDecoder } from '../codec/avro-decoder.js';
-import type { Decoder } from '../codec/decoder.js';
-import { JsonDecoder } from '../codec/json-decoder.js';
 import { Registry } from '../codec/registry.js';
 import type { StreamscoreConfig } from '../config/types.js';
 import { StreamscoreError } from '../errors.js';
-import { FeatureMapper } from '../features/feature-mapper.js';
 import { KafkaAdmin } from '../kafka/admin.js';
 import { createKafka } from '../kafka/client.js';
 import { toKafkaError } from '../kafka/errors.js';
 import { InputConsumer } from '../kafka/input-consumer.js';
 import { PartitionProducer } from '../kafka/partition-producer.js';
 import { checkModel, type ModelFacts } from '../model/model-check.js';
-import { Scorer } from '../model/scorer.js';
 import { startHttpServer } from '../observability/http-server.js';
 import { logPipelineEvents } from '../observability/log-events.js';
 import { PipelineMetrics } from '../observability/metrics.js';
 import { withRetry } from '../retry.js';
 import { PredictionEncoder } from '../sink/prediction-encoder.js';
 import { Pipeline } from './pipeline.js';
+import { WindowScorer } from './window-scorer.js';
 
 export interface RunningService {
   pipeline: Pipeline;
@@ -88,19 +84,23 @@ export async function startService(config: StreamscoreConfig, logger: Logger, op
   });
   await admin.requireTopics([config.output.topic, config.output.deadLetterTopic, ...(config.input.topics ?? [])]);
   await untilStarted('Schema registry', config, logger, () => registry.ping(config.schemaRegistry.url!));
-  const encoder = await untilStarted('Schema registry', config, logger, () =>
+  const predictionSchemaId = await untilStarted('Schema registry', config, logger, () =>
     PredictionEncoder.register(predictionSchema, registry, config.output.topic, config.output.subjectStrategy));
-  const decoder: Decoder = config.input.codec === 'avro' ? new AvroDecoder(avro.Type.forSchema(readerSchema!), registry) : new JsonDecoder();
 
-  const scorer = await Scorer.start({
+  const scorer = await WindowScorer.start({
     modelBytes: model.bytes,
     outputNames: [config.model.outputs.score.name, ...(config.model.outputs.label ? [config.model.outputs.label.name] : [])],
-    workers: config.model.workers,
     intraOpThreads: config.model.intraOpThreads,
     maxBatch: model.fixedBatch ?? config.model.maxBatch,
     fixedBatch: model.fixedBatch !== undefined,
-    inputs: config.model.inputs.map((i) => ({ name: i.name, dtype: i.dtype, columns: i.columns.length })),
-  });
+    inputShapes: config.model.inputs.map((i) => ({ name: i.name, dtype: i.dtype, columns: i.columns.length })),
+    features: config.model.inputs,
+    outputs: config.model.outputs,
+    codec: config.input.codec,
+    readerSchema: readerSchema as object | undefined,
+    prediction: { schema: predictionSchema as object, schemaId: predictionSchemaId },
+    model: { name: config.model.name, version: config.model.version, sha256: model.sha256 },
+  }, config.model.workers, registry);
 
   const consumer = new InputConsumer(kafka, {
     groupId: config.appId,
@@ -122,11 +122,7 @@ export async function startService(config: StreamscoreConfig, logger: Logger, op
     },
     {
       createProducer: (transactionalId) => new PartitionProducer(kafka, transactionalId, config.kafka.transactionTimeoutMs),
-      admin, consumer, clock: systemClock, logger,
-      scoring: {
-        decoder, features: new FeatureMapper(config.model.inputs), scorer, encoder, outputs: config.model.outputs,
-        model: { name: config.model.name, version: config.model.version, sha256: model.sha256 }, now: () => Date.now(),
-      },
+      admin, consumer, clock: systemClock, logger, scoring: scorer,
     },
   );
   const metrics = new PipelineMetrics();

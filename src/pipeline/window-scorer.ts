@@ -1,22 +1,12 @@
+import { Worker } from 'node:worker_threads';
 import { performance } from 'node:perf_hooks';
-import type { Decoder } from '../codec/decoder.js';
-import type { ModelOutputsConfig } from '../config/types.js';
-import type { StreamscoreError } from '../errors.js';
-import type { FeatureMapper } from '../features/feature-mapper.js';
-import { mapOutputs } from '../model/output-mapper.js';
-import type { Scorer } from '../model/scorer.js';
+import { schemaIdOf, type WriterSchemaSource } from '../codec/avro-decoder.js';
+import { StreamscoreError } from '../errors.js';
 import { partitionKey, type InputRecord, type OutputMessage } from '../records/types.js';
 import { deadLetterFor } from '../sink/dead-letter.js';
-import type { PredictionEncoder } from '../sink/prediction-encoder.js';
+import type { RecordFailure, StageTimings, WindowRequest, WindowResponse, WindowWorkerInit } from './window-protocol.js';
 
-/** Predictions carry no headers (lineage is in the value): one shared empty object for all of them. */
-const NO_HEADERS: OutputMessage['headers'] = Object.freeze({});
-
-export interface ModelIdentity {
-  name: string;
-  version: string;
-  sha256: string;
-}
+export type { StageTimings } from './window-protocol.js';
 
 export interface PartitionOutput {
   topic: string;
@@ -30,66 +20,154 @@ export interface PartitionOutput {
   records: number;
 }
 
-export interface StageTimings {
-  decodeMs: number;
-  featuresMs: number;
-  inferenceMs: number;
-  encodeMs: number;
-}
-
 export interface ScoredWindow {
   partitions: PartitionOutput[];
   timings: StageTimings;
   rows: number;
 }
 
-export interface WindowScorerDeps {
-  decoder: Decoder;
-  features: FeatureMapper;
-  scorer: Scorer;
-  encoder: PredictionEncoder;
-  outputs: ModelOutputsConfig;
-  model: ModelIdentity;
-  now: () => number;
+/** Predictions carry no headers (lineage is in the value): one shared empty object for all of them. */
+const NO_HEADERS: OutputMessage['headers'] = Object.freeze({});
+
+interface PooledWorker {
+  worker: Worker;
+  busy: number;
 }
 
 /**
- * decode → features → one model run → encode, for one window. Every input record comes out as
- * exactly one prediction or one dead letter, grouped by partition in input order. A transient
- * fault (registry down) is thrown: the caller retries the whole window.
+ * Scores windows on a small pool of worker threads (window-worker.ts), one onnxruntime session
+ * each. The main thread only packs the window, fetches writer schemas it has not seen from the
+ * registry (I/O stays here: a registry fault is thrown, so the whole window is retried and
+ * nothing is dead-lettered for it), and turns the answer into per-partition outputs: every input
+ * record comes out as exactly one prediction or one dead letter, grouped by partition in input order.
  */
-export async function scoreWindow(records: readonly InputRecord[], windowId: string, deps: WindowScorerDeps): Promise<ScoredWindow> {
-  let mark = performance.now();
-  const lap = (): number => { const t = performance.now(); const d = t - mark; mark = t; return d; };
+export class WindowScorer {
+  private nextId = 0;
+  private readonly pending = new Map<number, { resolve: (r: WindowResponse) => void; reject: (e: Error) => void }>();
+  /** Writer schemas (JSON) by id, as the registry gave them. */
+  private readonly writerSchemas = new Map<number, string>();
 
-  const decoded = await deps.decoder.decode(records);
-  const decodeMs = lap();
-
-  const failures = new Map<number, StreamscoreError>();
-  const valueIndex: number[] = [];
-  const values: Record<string, unknown>[] = [];
-  decoded.forEach((result, i) => {
-    if (result.ok) { valueIndex.push(i); values.push(result.value); } else failures.set(i, result.error);
-  });
-  const mapped = deps.features.map(values);
-  for (const [v, error] of mapped.failures) failures.set(valueIndex[v], error);
-  const featuresMs = lap();
-
-  const scoredRows = mapped.rows.map((v) => valueIndex[v]);
-  let inferenceMs = 0;
-  // Indexed by record: the model's output for that record, if it was scored.
-  const scores = new Array<ReturnType<typeof mapOutputs>[number] | undefined>(records.length);
-  if (scoredRows.length) {
-    const result = await deps.scorer.score(mapped.tensors);
-    inferenceMs = result.inferenceMs;
-    mapOutputs(result.outputs, scoredRows.length, deps.outputs).forEach((out, row) => { scores[scoredRows[row]] = out; });
+  private constructor(private readonly pool: PooledWorker[], private readonly registry: WriterSchemaSource | undefined) {
+    for (const pooled of pool) {
+      pooled.worker.on('message', (message: WindowResponse) => this.settle(pooled, message));
+      pooled.worker.on('error', (error) => this.failAll(error));
+    }
   }
-  lap();
 
-  const scoredAt = deps.now();
+  /** `registry`: where writer schemas come from (Avro input only). */
+  static async start(init: WindowWorkerInit, workers: number, registry?: WriterSchemaSource): Promise<WindowScorer> {
+    const pool = await Promise.all(Array.from({ length: workers }, () => spawn(init)));
+    return new WindowScorer(pool, init.codec === 'avro' ? registry : undefined);
+  }
+
+  async score(records: readonly InputRecord[], windowId: string): Promise<ScoredWindow> {
+    const started = performance.now();
+    const writerSchemas = await this.writerSchemasOf(records);
+    const lookupMs = performance.now() - started;
+    const response = await this.run(pack(records, windowId, writerSchemas));
+    if (!response.ok) throw new Error(`Scoring window ${windowId} failed: ${response.message}`);
+    const timings = { ...response.timings, decodeMs: response.timings.decodeMs + lookupMs };
+    return { partitions: unpack(records, response.predictions, response.predictionEnds, response.failures), timings, rows: response.rows };
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.pool.map((p) => p.worker.terminate()));
+  }
+
+  /** Throws on a transient registry fault (the caller retries the window); a 404 is sent as null. */
+  private async writerSchemasOf(records: readonly InputRecord[]): Promise<[number, string | null][]> {
+    if (!this.registry) return [];
+    const ids = new Set<number>();
+    for (const record of records) {
+      const id = schemaIdOf(record.value);
+      if (id !== undefined) ids.add(id);
+    }
+    const schemas: [number, string | null][] = [];
+    for (const id of ids) {
+      let schema = this.writerSchemas.get(id);
+      if (schema === undefined) {
+        const type = await this.registry.writerType(id);
+        if (type !== undefined) {
+          schema = JSON.stringify(type.schema({ exportAttrs: true }));
+          this.writerSchemas.set(id, schema);
+        }
+      }
+      schemas.push([id, schema ?? null]);
+    }
+    return schemas;
+  }
+
+  private run(window: Omit<WindowRequest, 'id'>): Promise<WindowResponse> {
+    const pooled = this.pool.reduce((least, p) => (p.busy < least.busy ? p : least));
+    const request: WindowRequest = { ...window, id: this.nextId++ };
+    pooled.busy++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(request.id, { resolve, reject });
+      pooled.worker.postMessage(request);
+    });
+  }
+
+  private settle(pooled: PooledWorker, message: WindowResponse): void {
+    const waiter = this.pending.get(message.id);
+    if (!waiter) return;
+    this.pending.delete(message.id);
+    pooled.busy--;
+    waiter.resolve(message);
+  }
+
+  private failAll(error: Error): void {
+    for (const waiter of this.pending.values()) waiter.reject(error);
+    this.pending.clear();
+  }
+}
+
+function spawn(init: WindowWorkerInit): Promise<PooledWorker> {
+  // A small young generation: the worker's garbage is short-lived (one window at a time), and
+  // V8's default (up to 48 MB) added that much to the process's peak RSS for no speed (docs/benchmarks.md).
+  const worker = new Worker(new URL('./window-worker.js', import.meta.url), { workerData: init, resourceLimits: { maxYoungGenerationSizeMb: 4 } });
+  return new Promise((resolve, reject) => {
+    worker.once('message', () => resolve({ worker, busy: 0 }));
+    worker.once('error', reject);
+  });
+}
+
+/** The window as flat arrays (see window-protocol.ts): cheap to clone to the worker. */
+function pack(records: readonly InputRecord[], windowId: string, writerSchemas: [number, string | null][]): Omit<WindowRequest, 'id'> {
+  const n = records.length;
+  const topics: string[] = [];
+  const topicIndex = new Uint16Array(n);
+  const partitions = new Int32Array(n);
+  const offsets = new Float64Array(n);
+  const timestamps = new Float64Array(n);
+  const valueEnds = new Int32Array(n);
+  const nullValue = new Uint8Array(n);
+  const values: Buffer[] = [];
+  let end = 0;
+  records.forEach((record, i) => {
+    let topic = topics.indexOf(record.topic);
+    if (topic < 0) topic = topics.push(record.topic) - 1;
+    topicIndex[i] = topic;
+    partitions[i] = record.partition;
+    offsets[i] = Number(record.offset);
+    timestamps[i] = Number(record.timestamp);
+    if (record.value) {
+      values.push(record.value);
+      end += record.value.length;
+    } else {
+      nullValue[i] = 1;
+    }
+    valueEnds[i] = end;
+  });
+  return { windowId, topics, topicIndex, partitions, offsets, timestamps, values: Buffer.concat(values, end), valueEnds, nullValue, writerSchemas };
+}
+
+/** The worker's answer → one prediction or one dead letter per record, grouped by partition in input order. */
+function unpack(records: readonly InputRecord[], predictions: Uint8Array, predictionEnds: Int32Array, failures: RecordFailure[]): PartitionOutput[] {
+  const failed = new Map(failures.map((f) => [f.index, f]));
   const byPartition = new Map<string, PartitionOutput>();
   const lastOffsets = new Map<PartitionOutput, string>();
   let out: PartitionOutput | undefined;
+  let start = 0;
   records.forEach((record, i) => {
     // Windows hold long runs of one partition: look the partition up only when it changes.
     if (out?.partition !== record.partition || out.topic !== record.topic) {
@@ -102,31 +180,17 @@ export async function scoreWindow(records: readonly InputRecord[], windowId: str
     }
     out.records++;
     lastOffsets.set(out, record.offset);
-    const scored = scores[i];
-    const error = failures.get(i) ?? (scored && !scored.ok ? scored.error : undefined);
-    if (error || !scored || !scored.ok) {
-      const failure = error ?? failures.get(i)!;
-      out.deadLetters.push(deadLetterFor(record, failure));
+    const end = predictionEnds[i];
+    const failure = failed.get(i);
+    if (failure) {
+      const error = new StreamscoreError(failure.code, failure.message, { record: { topic: record.topic, partition: record.partition, offset: record.offset }, stage: failure.stage });
+      out.deadLetters.push(deadLetterFor(record, error));
       out.deadLetterCodes.push(failure.code);
-      return;
+    } else {
+      out.predictions.push({ key: record.key, value: Buffer.from(predictions.buffer, predictions.byteOffset + start, end - start), headers: NO_HEADERS });
     }
-    const value = deps.encoder.encode({
-      source_topic: record.topic,
-      source_partition: record.partition,
-      source_offset: Number(record.offset),
-      source_timestamp: Number(record.timestamp),
-      model_name: deps.model.name,
-      model_version: deps.model.version,
-      model_sha256: deps.model.sha256,
-      window_id: windowId,
-      score: scored.row.score,
-      label: scored.row.label,
-      flag: scored.row.flag,
-      scored_at: scoredAt,
-    });
-    out.predictions.push({ key: record.key, value, headers: NO_HEADERS });
+    start = end;
   });
   for (const [partition, offset] of lastOffsets) partition.nextOffset = (BigInt(offset) + 1n).toString();
-  const encodeMs = lap();
-  return { partitions: [...byPartition.values()], timings: { decodeMs, featuresMs, inferenceMs, encodeMs }, rows: scoredRows.length };
+  return [...byPartition.values()];
 }

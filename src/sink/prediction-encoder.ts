@@ -38,10 +38,15 @@ export class PredictionEncoder {
     this.header.writeInt32BE(schemaId, 1);
   }
 
-  static async register(schema: avro.Schema, registry: Registry, topic: string, strategy: SubjectStrategy): Promise<PredictionEncoder> {
+  /** Registers the schema under the output topic's subject; resolves to the id predictions carry. */
+  static async register(schema: avro.Schema, registry: Registry, topic: string, strategy: SubjectStrategy): Promise<number> {
     const type = avro.Type.forSchema(schema);
-    const id = await registry.register(schema as object, subjectName(strategy, topic, type.name ?? 'Prediction'));
-    return new PredictionEncoder(type, id);
+    return registry.register(schema as object, subjectName(strategy, topic, type.name ?? 'Prediction'));
+  }
+
+  /** An encoder for a schema registered before (on a scoring thread: the main thread registered it). */
+  static forRegistered(schema: avro.Schema, schemaId: number): PredictionEncoder {
+    return new PredictionEncoder(avro.Type.forSchema(schema), schemaId);
   }
 
   encode(prediction: Prediction): Buffer {
