@@ -49,7 +49,7 @@ export interface StageTimes {
   decode: number;
   features: number;
   inference: number;
-  /** Scoring wall time not inside the four timed stages: worker hand-off, output mapping. */
+  /** Scoring wall time not inside the four timed stages: the hand-off to and from the scoring worker. */
   scoringOther: number;
   encode: number;
   commit: number;

@@ -18,7 +18,7 @@ interface WindowTrace {
  * chains without waiting, so a window's commit overlaps the scoring of the next ones. Over the
  * measured interval:
  * - decode / features / inference / encode: the stage timings of `windowScored`;
- * - scoringOther: `windowClosed` → `windowScored` minus those four (worker hand-off, output mapping);
+ * - scoringOther: `windowClosed` → `windowScored` minus those four (the hand-off to and from the scoring worker);
  * - commit: time when some window was committing (`windowScored` → its last `committed`) and
  *   none was being scored: the commits that scoring did not hide;
  * - fetch: the rest, when nothing was scored or committed, i.e. the pipeline waited for the

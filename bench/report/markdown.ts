@@ -71,7 +71,7 @@ export function renderReport(input: ReportInput): string {
     for (const l of input.latency) {
       if (l.stageShares) lines.push(row([`latency@${l.fraction}`, ...STAGES.map(([k]) => pct(l.stageShares![k])), `${num(l.commitP50Ms)} / ${num(l.commitP99Ms)}`]));
     }
-    lines.push('', 'fetch (wait): nothing was being scored or committed (waiting for the consumer, or for the linger); scoring other: hand-off to the scoring worker and output mapping; commit: some window was committing and none was being scored (commit time that scoring did not hide).');
+    lines.push('', 'fetch (wait): nothing was being scored or committed (waiting for the consumer, or for the linger); decode, features, inference, encode: on the scoring worker thread (decode includes the registry lookups, made on the main thread); scoring other: the hand-off to and from the worker (packing the window, cloning it across, turning the answer into per-partition outputs) and waiting for the main thread to take the answer; commit: some window was committing and none was being scored (commit time that scoring did not hide).');
   }
   if (input.latency.length) {
     lines.push('', `#### End-to-end latency (window 1,000, maxLingerMs ${o.lingerMs}, ${o.latencySeconds} s of input at a fraction of pipeline@1000's drain rate, medians of ${input.latency[0].runs} run(s))`, '');
