@@ -1,6 +1,6 @@
 import type { Admin, Kafka } from 'kafkajs';
 import { Partitioners } from 'kafkajs';
-import { createTopics, deleteTopics, topicOffsets } from './kafka.js';
+import { createTopics, deleteTopics, firstValue, topicOffsets } from './kafka.js';
 import { IotRecords } from './iot-records.js';
 
 /** A preloaded input topic that every case drains from its start. */
@@ -36,8 +36,8 @@ export function datasetTopic(options: Pick<DatasetOptions, 'records' | 'partitio
 /**
  * Makes sure the topic holds exactly the first `records` readings of the seed, keyed by device
  * (default partitioner, murmur2 as in the Java client). A topic left by an earlier run is reused
- * when its offsets say it is complete; the schema id is registered again (idempotent) so a
- * wiped registry is noticed by the pipeline cases (they refuse results with dead letters).
+ * when its offsets say it is complete and its records carry the schema id the registry gives the
+ * schema now (registering is idempotent); otherwise it is reloaded.
  * Record timestamps are left to the producer (now): the generator's event times are in the past
  * and would make the broker's retention delete the segments.
  */
@@ -53,7 +53,10 @@ export async function preloadDataset(kafka: Kafka, admin: Admin, options: Datase
   const existing = await topicOffsets(admin, topic);
   const complete = existing !== undefined && existing.length === options.partitions
     && existing.every((p) => p.low === 0) && existing.reduce((sum, p) => sum + p.high, 0) === options.records;
-  if (complete && !options.fresh) return describe(true);
+  // The local stack's registry keeps schemas in memory: after a restart the topic's records may
+  // carry a schema id it no longer knows (or that now names another schema). Reuse only when the
+  // records carry the id the registry gives the schema now.
+  if (complete && !options.fresh && sameSchemaId(await firstValue(kafka, topic), sample[0].value)) return describe(true);
   if (existing) {
     await deleteTopics(admin, [topic]);
     await waitUntilGone(admin, topic);
@@ -83,4 +86,9 @@ async function waitUntilGone(admin: Admin, topic: string): Promise<void> {
     if (Date.now() > deadline) throw new Error(`topic ${topic} was not deleted within 60 s`);
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
+}
+
+/** Whether two Confluent-framed values name the same schema id (bytes 1–4). */
+function sameSchemaId(a: Buffer | null, b: Buffer): boolean {
+  return a !== null && a.length >= 5 && a.subarray(0, 5).equals(b.subarray(0, 5));
 }

@@ -65,3 +65,17 @@ export async function topicOffsets(admin: Admin, topic: string): Promise<{ parti
 export function uniqueName(prefix: string): string {
   return `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
 }
+
+/** The value of the first record of a non-empty topic (any partition), read by a throwaway group. */
+export async function firstValue(kafka: Kafka, topic: string): Promise<Buffer | null> {
+  const consumer = kafka.consumer({ groupId: uniqueName('streamscore-bench-peek') });
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topics: [topic], fromBeginning: true });
+    return await new Promise<Buffer | null>((resolve, reject) => {
+      consumer.run({ eachMessage: async ({ message }) => resolve(message.value) }).catch(reject);
+    });
+  } finally {
+    await consumer.disconnect().catch(() => undefined);
+  }
+}
