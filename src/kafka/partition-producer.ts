@@ -31,7 +31,7 @@ export class PartitionProducer {
       idempotent: false,
       // CONCURRENT_TRANSACTIONS answers the first request of a transaction while the previous one's
       // markers are still being written: retry it quickly, as the Java client does (retry.backoff.ms).
-      retry: { retries: 8, initialRetryTime: 20, maxRetryTime: 1_000 },
+      retry: { retries: 10, initialRetryTime: 5, maxRetryTime: 1_000 },
       allowAutoTopicCreation: false,
       // Murmur2 like the Java client, so keys land where other producers put them (and no warning).
       createPartitioner: Partitioners.DefaultPartitioner,
