@@ -23,7 +23,9 @@ describe('backfill: Ctrl-C stops after the window in flight and says how to resu
   });
 
   it('three interruptions, each resumed with the printed command: every record scored once, none skipped', async () => {
-    const args = ['--config', config, '--from', 'earliest', '--to', 'latest', '--window-records', '250'];
+    // --max-rate keeps work left when each Ctrl-C arrives: unthrottled, a run can finish the
+    // range between the commit the test waits for and the signal.
+    const args = ['--config', config, '--from', 'earliest', '--to', 'latest', '--window-records', '250', '--max-rate', '1500'];
     let resume = args;
     for (let k = 0; k < 3; k++) {
       const child = backfill(resume, { LOG_LEVEL: 'debug' });

@@ -49,7 +49,8 @@ describe('backfill: --output-topic and --model', () => {
   });
 
   it('warns when a resume scores with another model than the first run', async () => {
-    const args = ['--config', config, '--from', `${topics.input}:0:0`, '--to', `${topics.input}:0:500`, '--window-records', '50', '--id', 'swap'];
+    // --max-rate: the first run must still have work left when it is killed.
+    const args = ['--config', config, '--from', `${topics.input}:0:0`, '--to', `${topics.input}:0:500`, '--window-records', '50', '--id', 'swap', '--max-rate', '200'];
     const first = backfill([...args, '--model', otherModel], { LOG_LEVEL: 'debug' });
     await first.waitForLine(/"msg":"partition committed"/, 60_000);
     first.kill('SIGKILL');

@@ -16,7 +16,8 @@ describe('backfill: kill -9 three times, resume with the same command', () => {
   let current: StreamscoreProcess | undefined;
   const from = new Date(startMs + 1_000 * stepMs).toISOString();
   const to = new Date(startMs + 10_000 * stepMs).toISOString();
-  const args = () => ['--config', config, '--from', from, '--to', to, '--window-records', '300'];
+  // --max-rate keeps work left when each kill comes: unthrottled, a run can finish the range first.
+  const args = () => ['--config', config, '--from', from, '--to', to, '--window-records', '300', '--max-rate', '3000'];
 
   before(async () => {
     await createTopics(brokers, [{ topic: topics.input, partitions: 3 }, { topic: topics.output, partitions: 2 }, { topic: topics.dlq, partitions: 1 }]);
