@@ -90,7 +90,17 @@ export async function warmUpTransactions(brokers: string[], deadlineMs: number):
   await admin.connect();
   let attempts = 0;
   try {
-    await admin.createTopics({ topics: [{ topic, numPartitions: 1, replicationFactor: 1 }], waitForLeaders: true });
+    // A broker that has just started may still answer UNKNOWN_TOPIC_OR_PARTITION while it waits for
+    // the new topic's leader: that is warming up too, not a failure.
+    for (;;) {
+      try {
+        await admin.createTopics({ topics: [{ topic, numPartitions: 1, replicationFactor: 1 }], waitForLeaders: true });
+        break;
+      } catch (error) {
+        if (!isWarmUpError(error) || Date.now() > end) throw new Error(`the warm-up topic could not be created within ${deadlineMs} ms: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+        await pause(250);
+      }
+    }
     for (;;) {
       attempts += 1;
       const producer: Producer = kafka.producer({ transactionalId: topic, idempotent: true, maxInFlightRequests: 1 });
