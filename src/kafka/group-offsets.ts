@@ -1,5 +1,6 @@
 import './read-committed-fix.js'; // before kafkajs loads: see that file
-import { Partitioners, type Admin, type Kafka, type KafkaJSDeleteGroupsError, type PartitionOffset } from 'kafkajs';
+import { Partitioners, type Kafka, type KafkaJSDeleteGroupsError, type PartitionOffset } from 'kafkajs';
+import { AdminClient } from './admin-client.js';
 import { toKafkaError } from './errors.js';
 
 /** A committed offset with its metadata string (OffsetCommit's `metadata`, at most `offset.metadata.max.bytes`, 4 KiB by default). */
@@ -27,23 +28,9 @@ export class GroupNotEmptyError extends Error {
  * OffsetCommit with metadata (setOffsets joins the group and drops metadata), so writes go
  * through a transaction's TxnOffsetCommit, which carries metadata and needs no group membership.
  */
-export class GroupOffsets {
-  private readonly admin: Admin;
-
+export class GroupOffsets extends AdminClient {
   constructor(private readonly kafka: Kafka) {
-    this.admin = kafka.admin();
-  }
-
-  async connect(): Promise<void> {
-    try {
-      await this.admin.connect();
-    } catch (error) {
-      throw toKafkaError(error, 'Connecting the admin client');
-    }
-  }
-
-  async disconnect(): Promise<void> {
-    await this.admin.disconnect().catch(() => undefined);
+    super(kafka);
   }
 
   /** The group's committed offsets on the topic; partitions without one are left out. */

@@ -1,5 +1,5 @@
 import './read-committed-fix.js'; // before kafkajs loads: see that file
-import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
+import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import type { InputRecord } from '../records/types.js';
 
 export interface TopicPartition {
@@ -88,16 +88,7 @@ export class InputConsumer {
       partitionsConsumedConcurrently: 1,
       eachBatch: async (payload: EachBatchPayload) => {
         const { batch } = payload;
-        const records = batch.messages.map((m): InputRecord => ({
-          topic: batch.topic,
-          partition: batch.partition,
-          offset: m.offset,
-          timestamp: m.timestamp,
-          key: m.key,
-          value: m.value,
-          headers: normaliseHeaders(m.headers),
-          size: (m.key?.length ?? 0) + (m.value?.length ?? 0),
-        }));
+        const records = batch.messages.map((m) => toInputRecord(batch.topic, batch.partition, m));
         await handlers.onRecords(batch.topic, batch.partition, records, {
           highWatermark: batch.highWatermark,
           lastOffset: batch.lastOffset(),
@@ -136,6 +127,20 @@ function groupByTopic(partitions: TopicPartition[]): { topic: string; partitions
 
 /** Shared by every record without headers (most): one object less per record in flight. */
 const NO_HEADERS: Record<string, Buffer | undefined> = Object.freeze({});
+
+/** A kafkajs message as the pipeline sees it (kafkajs types stay inside src/kafka). */
+export function toInputRecord(topic: string, partition: number, m: KafkaMessage): InputRecord {
+  return {
+    topic,
+    partition,
+    offset: m.offset,
+    timestamp: m.timestamp,
+    key: m.key,
+    value: m.value,
+    headers: normaliseHeaders(m.headers),
+    size: (m.key?.length ?? 0) + (m.value?.length ?? 0),
+  };
+}
 
 function normaliseHeaders(headers: Record<string, unknown> | undefined): Record<string, Buffer | undefined> {
   if (!headers || Object.keys(headers).length === 0) return NO_HEADERS;

@@ -1,5 +1,6 @@
 import './read-committed-fix.js'; // before kafkajs loads: see that file
-import kafkajs, { type Admin, type Kafka } from 'kafkajs';
+import kafkajs from 'kafkajs';
+import { AdminClient } from './admin-client.js';
 import { toKafkaError } from './errors.js';
 
 // kafkajs is CommonJS and Node cannot see this enum as a named export.
@@ -30,24 +31,7 @@ export interface TopicTimestampPolicy {
  * Topic management for the tools around the pipeline (the generator, the demo). The pipeline itself
  * never creates topics (src/kafka/admin.ts refuses a missing one).
  */
-export class TopicAdmin {
-  private readonly admin: Admin;
-
-  constructor(kafka: Kafka) {
-    this.admin = kafka.admin();
-  }
-
-  async connect(): Promise<void> {
-    try {
-      await this.admin.connect();
-    } catch (error) {
-      throw toKafkaError(error, 'Connecting the admin client');
-    }
-  }
-
-  async disconnect(): Promise<void> {
-    await this.admin.disconnect().catch(() => undefined);
-  }
+export class TopicAdmin extends AdminClient {
 
   async existingTopics(): Promise<Set<string>> {
     return new Set(await this.admin.listTopics());

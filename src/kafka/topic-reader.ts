@@ -3,6 +3,7 @@ import './read-committed-fix.js'; // before kafkajs loads: see that file
 import type { Consumer, Kafka } from 'kafkajs';
 import type { InputRecord } from '../records/types.js';
 import { toKafkaError } from './errors.js';
+import { toInputRecord } from './input-consumer.js';
 
 export interface ReaderOptions {
   /** read_committed (default) sees only committed transactions, as a downstream consumer would. */
@@ -48,19 +49,7 @@ export class TopicReader {
         eachBatch: async ({ batch }) => {
           if (batch.isEmpty()) return;
           const receivedAt = Date.now();
-          onRecords(batch.messages.map((m): InputRecord => ({
-            topic: batch.topic,
-            partition: batch.partition,
-            offset: m.offset,
-            timestamp: m.timestamp,
-            key: m.key,
-            value: m.value,
-            headers: Object.fromEntries(Object.entries(m.headers ?? {}).map(([k, v]) => {
-              const first = Array.isArray(v) ? v[0] : v;
-              return [k, first === undefined ? undefined : Buffer.isBuffer(first) ? first : Buffer.from(String(first))];
-            })),
-            size: (m.key?.length ?? 0) + (m.value?.length ?? 0),
-          })), receivedAt);
+          onRecords(batch.messages.map((m) => toInputRecord(batch.topic, batch.partition, m)), receivedAt);
         },
       });
     } catch (error) {
