@@ -34,11 +34,12 @@ async function runMaven(args: string[], what: string): Promise<void> {
 /**
  * The Kafka broker's classpath, resolved by Maven from scripts/stack/pom.xml.
  * Cached as a file keyed by the pom's content; reused while every jar in it still exists (in ~/.m2),
- * so a warm machine starts without running mvn at all.
+ * so a warm machine starts without running mvn at all. `version` other than the pinned one is for
+ * tests that show what the pin protects against (STREAMSCORE_TEST_KAFKA_VERSION in test/support/private-kafka.ts).
  */
-export async function ensureKafkaClasspath(paths: StackPaths, fetched: string[]): Promise<string> {
-  const pomHash = createHash('sha256').update(readFileSync(paths.pom)).update(KAFKA_VERSION).digest('hex').slice(0, 12);
-  const cacheFile = join(paths.cache, `kafka-${KAFKA_VERSION}-${pomHash}.classpath`);
+export async function ensureKafkaClasspath(paths: StackPaths, fetched: string[], version: string = KAFKA_VERSION): Promise<string> {
+  const pomHash = createHash('sha256').update(readFileSync(paths.pom)).update(version).digest('hex').slice(0, 12);
+  const cacheFile = join(paths.cache, `kafka-${version}-${pomHash}.classpath`);
   if (existsSync(cacheFile)) {
     const classpath = readFileSync(cacheFile, 'utf8').trim();
     if (classpath !== '' && classpath.split(':').every((jar) => existsSync(jar))) return classpath;
@@ -46,15 +47,15 @@ export async function ensureKafkaClasspath(paths: StackPaths, fetched: string[])
   mkdirSync(paths.cache, { recursive: true });
   const tmp = `${cacheFile}.${process.pid}.tmp`;
   await runMaven(
-    ['-f', paths.pom, `-Dkafka.version=${KAFKA_VERSION}`, 'dependency:build-classpath', `-Dmdep.outputFile=${tmp}`],
-    `Kafka ${KAFKA_VERSION}`,
+    ['-f', paths.pom, `-Dkafka.version=${version}`, 'dependency:build-classpath', `-Dmdep.outputFile=${tmp}`],
+    `Kafka ${version}`,
   );
   const classpath = readFileSync(tmp, 'utf8').trim();
-  if (!classpath.split(':').some((jar) => jar.includes(`kafka_2.13-${KAFKA_VERSION}.jar`))) {
-    throw new StreamscoreError('ERR_STACK_DOWNLOAD_FAILED', `mvn resolved a Kafka classpath without kafka_2.13-${KAFKA_VERSION}.jar (see ${tmp})`);
+  if (!classpath.split(':').some((jar) => jar.includes(`kafka_2.13-${version}.jar`))) {
+    throw new StreamscoreError('ERR_STACK_DOWNLOAD_FAILED', `mvn resolved a Kafka classpath without kafka_2.13-${version}.jar (see ${tmp})`);
   }
   renameSync(tmp, cacheFile);
-  fetched.push(`Kafka ${KAFKA_VERSION} classpath (${classpath.split(':').length} jars)`);
+  fetched.push(`Kafka ${version} classpath (${classpath.split(':').length} jars)`);
   return classpath;
 }
 

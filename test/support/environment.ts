@@ -29,7 +29,7 @@ export interface TestEnvironment {
 }
 
 /** The images started where Docker exists; the same versions as the local stack and docker-compose.yml. */
-export const KAFKA_IMAGE = 'apache/kafka:4.4.0';
+export const KAFKA_IMAGE = 'apache/kafka:4.2.2';
 export const REGISTRY_IMAGE = 'apicurio/apicurio-registry:3.3.3';
 
 const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));

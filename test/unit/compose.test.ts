@@ -79,7 +79,7 @@ describe('docker-compose.yml', () => {
     const unchanged = validate(mutated('unchanged', () => undefined));
     assert.ok(unchanged.ok, `a faithful copy must pass:\n${unchanged.output}`);
     const cases: [string, (copy: ComposeFile) => void][] = [
-      ['unknown-key', (copy) => Object.assign(copy.services.kafka, { imagee: 'apache/kafka:4.4.0' })],
+      ['unknown-key', (copy) => Object.assign(copy.services.kafka, { imagee: 'apache/kafka:4.2.2' })],
       ['undefined-dependency', (copy) => Object.assign(copy.services.streamscore, { depends_on: { zookeeper: { condition: 'service_started' } } })],
       ['bad-environment-type', (copy) => Object.assign(copy.services.registry, { environment: 42 })],
     ];
