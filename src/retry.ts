@@ -12,6 +12,8 @@ export interface RetryOptions {
   onRetry?: (error: unknown, attempt: number, delayMs: number) => void;
   now?: () => number;
   random?: () => number;
+  /** Which failures are retried (attempt counts from 0); default: the retriable ones ({@link isRetriable}). */
+  shouldRetry?: (error: unknown, attempt: number) => boolean;
 }
 
 /**
@@ -36,7 +38,7 @@ export async function withRetry<T>(operation: (attempt: number) => Promise<T>, o
     try {
       return await operation(attempt);
     } catch (error) {
-      if (!isRetriable(error)) throw error;
+      if (!(options.shouldRetry ?? isRetriable)(error, attempt)) throw error;
       const delayMs = backoffDelay(attempt, options, options.random);
       if (now() - started + delayMs > options.deadlineMs) throw error;
       options.onRetry?.(error, attempt + 1, delayMs);

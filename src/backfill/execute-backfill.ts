@@ -36,7 +36,7 @@ export interface ExecuteResult {
   stoppedCleanly: boolean;
 }
 
-type Ending = 'finished' | 'interrupted' | 'crashed';
+type Ending = 'finished' | 'interrupted' | 'crashed' | 'failed';
 
 const partitionOf = (key: string): number => Number(key.slice(key.lastIndexOf(':') + 1));
 
@@ -58,6 +58,8 @@ class BackfillRun {
   private readonly display: ProgressDisplay;
   private readonly bucket: TokenBucket | undefined;
   private crash: string | undefined;
+  /** A window could not be scored (the pipeline's fatal error): the backfill stops, resumable. */
+  private failure: StreamscoreError | undefined;
   private timer: NodeJS.Timeout | undefined;
   private service: RunningService | undefined;
 
@@ -83,6 +85,7 @@ class BackfillRun {
       const snapshot = this.progress.snapshot();
       this.display.stop(snapshot);
       if (ending === 'crashed') throw new StreamscoreError('ERR_KAFKA_TRANSIENT', `the consumer stopped and will not restart (${this.crash}); run the same command again to resume`);
+      if (ending === 'failed') throw this.failure!;
       return { outcome: this.progress.finished ? 'finished' : 'interrupted', snapshot, stoppedCleanly };
     } catch (error) {
       clearInterval(this.timer);
@@ -109,6 +112,10 @@ class BackfillRun {
       });
       pipeline.on('partitionDone', (e) => this.progress.partitionDone(partitionOf(e.partition)));
       pipeline.on('finished', () => resolve('finished'));
+      pipeline.on('failed', () => {
+        this.failure = pipeline.failed;
+        resolve('failed');
+      });
       pipeline.on('consumerCrash', ({ message, restarting }) => {
         if (restarting) return;
         this.crash = message;

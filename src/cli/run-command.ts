@@ -1,7 +1,8 @@
 import { loadConfig } from '../config/load.js';
 import type { StreamscoreConfig } from '../config/types.js';
 import { createLogger } from '../observability/logger.js';
-import { startService } from '../pipeline/service.js';
+import type { Logger } from 'pino';
+import { startService, type RunningService } from '../pipeline/service.js';
 import { fail } from './fail.js';
 
 export function summarise(config: StreamscoreConfig): Record<string, unknown> {
@@ -17,6 +18,11 @@ export function summarise(config: StreamscoreConfig): Record<string, unknown> {
     model: `${config.model.name}@${config.model.version} (${config.model.path})`,
     metrics: config.observability.metricsPort > 0 ? `http://${config.observability.metricsHost}:${config.observability.metricsPort}/metrics` : 'off',
   };
+}
+
+async function stopAfterFailure(service: RunningService, logger: Logger): Promise<never> {
+  await service.stop().catch((error) => logger.warn({ err: error }, 'stopping after the failure failed'));
+  fail(service.pipeline.failed);
 }
 
 /** `streamscore run`: score until SIGTERM/SIGINT; a second signal exits at once. */
@@ -48,6 +54,8 @@ export async function runCommand(options: { config: string }): Promise<void> {
     logger.info(summarise(config), 'streamscore starting');
     service = await startService(config, logger);
     logger.info({ modelSha256: service.model.sha256 }, 'streamscore running');
+    // A window that cannot be scored may not be skipped: stop (nothing more was committed) and exit 1.
+    service.pipeline.once('failed', () => void stopAfterFailure(service!, logger));
     if (stopping) onSignal('SIGTERM');
   } catch (error) {
     logger.error({ err: error }, 'start failed');

@@ -10,6 +10,13 @@
  */
 export const MAX_IN_FLIGHT_DEFAULT = 4;
 
+/**
+ * A model failure is judged systemic over at least this many rows: a window this small is judged
+ * together with the windows just before it, so that at a trickle (windows of a few rows) a broken
+ * model dead-letters a handful of rows at most before it is recognised, not the whole topic.
+ */
+export const MIN_SYSTEMIC_SAMPLE_ROWS = 20;
+
 const featureColumn = {
   type: 'object',
   additionalProperties: false,
@@ -176,6 +183,26 @@ export const configSchema = {
         maxBatch: { type: 'integer', minimum: 1, description: 'Split a window into runs of at most this many rows (set automatically when the model fixes its batch size).' },
         workers: { type: 'integer', minimum: 1, maximum: 16, default: 1, description: 'Scoring worker threads (each holds a session).' },
         intraOpThreads: { type: 'integer', minimum: 1, maximum: 64, default: 1, description: 'onnxruntime intra-op threads per worker.' },
+        failures: {
+          type: 'object',
+          additionalProperties: false,
+          default: {},
+          description: 'A model run that throws is bisected to isolate the rows it fails on; those are dead-lettered (`ERR_MODEL_RUN`) and the rest scored. When most rows fail, the model is taken as broken instead: see docs/exactly-once.md.',
+          properties: {
+            systemicRatio: { type: 'number', exclusiveMinimum: 0, maximum: 1, default: 0.5, description: `The model is taken as broken when more than this fraction of the rows fail on their own, judged over the window and, for windows under ${MIN_SYSTEMIC_SAMPLE_ROWS} rows, the windows just before it. Then nothing is dead-lettered or committed and the window is retried.` },
+            attempts: { type: 'integer', minimum: 1, maximum: 100, default: 3, description: 'Tries of a window whose failure is systemic (with backoff) before the process stops with `ERR_MODEL_SYSTEMIC`.' },
+          },
+        },
+        workerRespawns: {
+          type: 'object',
+          additionalProperties: false,
+          default: {},
+          description: 'A scoring worker that exits is replaced and the windows it held are scored again.',
+          properties: {
+            max: { type: 'integer', minimum: 0, maximum: 1000, default: 3, description: 'Worker exits tolerated within `withinMs`; one more stops the process with `ERR_MODEL_WORKER_RESPAWNS`.' },
+            withinMs: { type: 'integer', minimum: 1000, default: 300000, description: 'The span over which worker exits are counted.' },
+          },
+        },
       },
     },
     observability: {

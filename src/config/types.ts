@@ -59,6 +59,8 @@ export interface StreamscoreConfig {
     maxBatch?: number;
     workers: number;
     intraOpThreads: number;
+    failures: { systemicRatio: number; attempts: number };
+    workerRespawns: { max: number; withinMs: number };
   };
   observability: { logLevel: string; prettyLogs: boolean; metricsPort: number; metricsHost: string };
   startup: { timeoutMs: number };

@@ -48,6 +48,7 @@ export class PipelineWatch {
     });
     events.on('aborted', () => { this.aborted++; });
     events.on('fenced', ({ partition }) => this.problems.push(`fenced on ${partition}`));
+    events.on('failed', ({ code, message }) => this.problems.push(`pipeline failed: ${code}: ${message}`));
     events.on('consumerCrash', ({ message, restarting }) => this.problems.push(`consumer crashed${restarting ? ' (restarted)' : ''}: ${message}`));
   }
 

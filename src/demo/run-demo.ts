@@ -147,6 +147,8 @@ export async function runDemo(options: DemoOptions, io: DemoIo): Promise<DemoRes
     }));
 
     const scoredAll = await waitUntil(async () => {
+      // A pipeline that failed (a window it could not score) commits nothing more: stop waiting.
+      if (lanes.some((lane) => lane.service?.pipeline.failed)) return true;
       for (const lane of lanes) {
         if (lane.collector.accountedFor < lane.produced) return false;
         const committed = await offsets.committedOffsets(lane.scenario.appId, [lane.scenario.topics.input]);
@@ -156,6 +158,10 @@ export async function runDemo(options: DemoOptions, io: DemoIo): Promise<DemoRes
       return true;
     }, options.scoreTimeoutMs, signal);
     progress.stop();
+    for (const lane of lanes) {
+      const failure = lane.service?.pipeline.failed;
+      if (failure) lane.incomplete = `the pipeline failed: ${failure.code}: ${failure.message}`;
+    }
     if (!scoredAll && !signal.aborted) {
       for (const lane of lanes) {
         if (!lane.incomplete && lane.collector.accountedFor < lane.produced) lane.incomplete = `timed out after ${options.scoreTimeoutMs / 1000} s with ${lane.produced - lane.collector.accountedFor} records unscored`;

@@ -25,7 +25,7 @@ export async function runBatched(run: ModelRun, tensors: FeatureTensor[], limits
   const parts: Record<string, OutputTensor>[] = [];
   for (let start = 0; start < rows; start += chunk) {
     const end = Math.min(rows, start + chunk);
-    const part = tensors.map((t) => slice(t, start, end));
+    const part = tensors.map((t) => sliceRows(t, start, end));
     if (limits.fixedBatch && end - start < chunk) parts.push(trim(await run(part.map((t) => pad(t, chunk))), end - start));
     else parts.push(await run(part));
   }
@@ -45,7 +45,8 @@ function zeros(dtype: TensorDtype, length: number): TensorData {
   return new Float32Array(length);
 }
 
-function slice(tensor: FeatureTensor, from: number, to: number): FeatureTensor {
+/** Rows [from, to) of a [rows, columns] tensor, without copying. */
+export function sliceRows(tensor: FeatureTensor, from: number, to: number): FeatureTensor {
   const width = tensor.dims[1];
   return { ...tensor, data: tensor.data.subarray(from * width, to * width), dims: [to - from, width] };
 }

@@ -36,7 +36,9 @@ export class ModelSession {
   private async runOnce(tensors: FeatureTensor[]): Promise<Record<string, OutputTensor>> {
     const feeds: Record<string, ort.Tensor> = {};
     for (const t of tensors) feeds[t.name] = new ort.Tensor(t.dtype, t.data, t.dims);
-    const results = await this.session.run(feeds, this.options.outputNames);
+    // A run that throws is reported through its error (and bisected): onnxruntime's own copy of the
+    // message on stderr, once per failed run, would only repeat it (4 = fatal only).
+    const results = await this.session.run(feeds, this.options.outputNames, { logSeverityLevel: 4 });
     const outputs: Record<string, OutputTensor> = {};
     for (const name of this.options.outputNames) {
       const tensor = results[name];

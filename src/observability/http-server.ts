@@ -6,6 +6,8 @@ export interface HealthSource {
   healthy(): boolean;
   /** Ready: joined the group and every owned partition is initialised. */
   ready(): boolean;
+  /** What /healthz shows beside its status (scoring workers' state, the failure if any). */
+  details?(): Record<string, unknown>;
 }
 
 /** /metrics (Prometheus), /healthz (liveness) and /readyz (readiness). */
@@ -15,8 +17,12 @@ export function startHttpServer(port: number, host: string, registry: Registry, 
     if (path === '/metrics') {
       response.writeHead(200, { 'content-type': registry.contentType });
       response.end(await registry.metrics());
-    } else if (path === '/healthz' || path === '/readyz') {
-      const ok = path === '/healthz' ? health.healthy() : health.ready();
+    } else if (path === '/healthz') {
+      const ok = health.healthy();
+      response.writeHead(ok ? 200 : 503, { 'content-type': 'application/json' });
+      response.end(`${JSON.stringify({ status: ok ? 'ok' : 'not ok', ...health.details?.() })}\n`);
+    } else if (path === '/readyz') {
+      const ok = health.ready();
       response.writeHead(ok ? 200 : 503, { 'content-type': 'text/plain' });
       response.end(ok ? 'ok\n' : 'not ok\n');
     } else {

@@ -2,6 +2,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { EventEmitter } from 'node:events';
 import type { PipelineEvents } from '../pipeline/events.js';
+import type { WorkerPoolEvents } from '../pipeline/worker-pool.js';
 
 const SECONDS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
@@ -20,6 +21,8 @@ export class PipelineMetrics {
   readonly aborts = new Counter({ name: 'streamscore_sink_transaction_aborts_total', help: 'Aborted partition transactions, by error code.', labelNames: ['code'], registers: [this.registry] });
   readonly rebalances = new Counter({ name: 'streamscore_source_rebalances_total', help: 'Group assignments received.', registers: [this.registry] });
   readonly lag = new Gauge({ name: 'streamscore_source_lag_records', help: 'Records behind the high watermark, per partition.', labelNames: ['partition'], registers: [this.registry] });
+  readonly modelBisections = new Counter({ name: 'streamscore_model_bisections_total', help: 'Windows whose model run threw and were bisected to isolate the rows it fails on.', registers: [this.registry] });
+  readonly workerExits = new Counter({ name: 'streamscore_model_worker_exits_total', help: 'Scoring worker threads that exited (and were replaced unless the respawn limit was reached).', registers: [this.registry] });
   readonly retries = new Counter({ name: 'streamscore_pipeline_retries_total', help: 'Retries of transient faults.', registers: [this.registry] });
   readonly eventLoopDelay = new Gauge({
     name: 'streamscore_process_event_loop_delay_seconds', help: 'Event-loop delay percentiles since start.', labelNames: ['quantile'], registers: [this.registry],
@@ -42,7 +45,8 @@ export class PipelineMetrics {
   subscribe(events: EventEmitter<PipelineEvents>): void {
     events.on('assigned', () => this.rebalances.inc());
     events.on('windowClosed', ({ records, reason }) => { this.windows.inc({ reason }); this.windowSize.observe(records); });
-    events.on('windowScored', ({ timings }) => {
+    events.on('windowScored', ({ modelRuns, timings }) => {
+      if (modelRuns > 1) this.modelBisections.inc();
       this.stageSeconds.observe({ stage: 'decode' }, timings.decodeMs / 1000);
       this.stageSeconds.observe({ stage: 'features' }, timings.featuresMs / 1000);
       this.stageSeconds.observe({ stage: 'inference' }, timings.inferenceMs / 1000);
@@ -57,6 +61,10 @@ export class PipelineMetrics {
     events.on('aborted', ({ code }) => this.aborts.inc({ code }));
     events.on('lag', ({ partition, lag }) => this.lag.set({ partition }, lag));
     events.on('retrying', () => this.retries.inc());
+  }
+
+  subscribeWorkers(events: EventEmitter<WorkerPoolEvents>): void {
+    events.on('workerExited', () => this.workerExits.inc());
   }
 
   stop(): void {

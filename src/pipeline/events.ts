@@ -9,13 +9,21 @@ export interface PipelineEvents {
   assigned: [{ added: string[]; revoked: string[]; owned: string[] }];
   partitionReady: [{ partition: string; committedOffset: string | undefined }];
   windowClosed: [{ windowId: string; records: number; bytes: number; reason: CloseReason }];
-  windowScored: [{ windowId: string; records: number; rows: number; timings: StageTimings }];
+  /** `modelRuns` > 1: the first run threw and the window was bisected; `modelFailedRows` were dead-lettered (ERR_MODEL_RUN). */
+  windowScored: [{ windowId: string; records: number; rows: number; modelRuns: number; modelFailedRows: number; timings: StageTimings }];
   committed: [{ partition: string; windowId: string; records: number; predictions: number; deadLetters: number; deadLetterCodes: string[]; nextOffset: string; durationMs: number }];
   aborted: [{ partition: string; windowId: string; code: string; message: string }];
   fenced: [{ partition: string }];
   lag: [{ partition: string; lag: number }];
   retrying: [{ what: string; attempt: number; delayMs: number; message: string }];
   consumerCrash: [{ message: string; restarting: boolean }];
+  /** A window could not be scored (fatal error): nothing commits any more; the process must stop. */
+  failed: [{ code: string; message: string }];
+  /**
+   * The group's committed offset read at (re)initialisation is below one the broker acknowledged to
+   * this process: the broker lost an offset commit. The partition resumes from the acknowledged one.
+   */
+  committedOffsetBehind: [{ partition: string; committedOffset: string | undefined; acknowledgedOffset: string }];
   /** Bounded runs: a partition committed the end of its range. */
   partitionDone: [{ partition: string }];
   /** Bounded runs: every partition of the range is done. */

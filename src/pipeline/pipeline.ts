@@ -8,7 +8,7 @@ import type { KafkaAdmin } from '../kafka/admin.js';
 import type { InputConsumer, TopicPartition, BatchContext } from '../kafka/input-consumer.js';
 import type { PartitionProducer } from '../kafka/partition-producer.js';
 import { partitionKey, type InputRecord } from '../records/types.js';
-import { withRetry } from '../retry.js';
+import { isRetriable, withRetry } from '../retry.js';
 import { WindowPolicy, type ClosedWindow, type CloseReason, type WindowBounds } from '../window/window-policy.js';
 import type { PipelineEvents } from './events.js';
 import type { PartitionOutput, ScoredWindow } from './window-scorer.js';
@@ -20,6 +20,8 @@ export interface PipelineOptions {
   window: WindowBounds & { maxInFlight: number };
   transactionTimeoutMs: number;
   heartbeatIntervalMs: number;
+  /** Tries of a window whose model failure is systemic (ERR_MODEL_SYSTEMIC) before the pipeline fails. */
+  systemicFailureAttempts: number;
   subscription: { topics?: string[]; topicPattern?: string };
   /**
    * A bounded run (backfill): per partition `topic:partition`, the first offset and the end
@@ -107,6 +109,14 @@ export class Pipeline extends EventEmitter<PipelineEvents> {
   /** First offset accepted per partition while it had no committed offset: where a reset
    *  goes back to, since there is no committed offset to seek to. */
   private readonly firstOffsets = new Map<string, bigint>();
+  /**
+   * Per partition, the highest offset whose commit the broker acknowledged to this process. An
+   * acknowledged commit is a promise: a later read of the group's offset below it means the broker
+   * lost the offset commit (docs/exactly-once.md, "Broker versions"), and this process resumes from here.
+   */
+  private readonly acknowledged = new Map<string, bigint>();
+  /** Set once a window could not be scored: nothing commits any more and the pipeline must stop. */
+  private failure: StreamscoreError | undefined;
 
   constructor(private readonly options: PipelineOptions, private readonly parts: PipelineParts) {
     super();
@@ -116,6 +126,11 @@ export class Pipeline extends EventEmitter<PipelineEvents> {
   /** Ready: joined the group and every owned partition is initialised. */
   get isReady(): boolean {
     return this.joined && !this.stopping && [...this.owned.values()].every((s) => s.status === 'active');
+  }
+
+  /** Why the pipeline failed for good (the process must stop), if it did. */
+  get failed(): StreamscoreError | undefined {
+    return this.failure;
   }
 
   get ownedPartitions(): string[] {
@@ -171,7 +186,7 @@ export class Pipeline extends EventEmitter<PipelineEvents> {
       if (!nothingPending || !state.producer) return;
       try {
         await state.producer.commit(this.options.appId, { topic: state.topic, partition: state.partition, nextOffset: bound.end, outputs: [] });
-        state.committed = end;
+        this.acknowledge(state, end);
       } catch (error) {
         this.parts.logger.warn({ err: error, partition: state.key }, 'committing the end of the range failed; will retry after the next fetch');
         return;
@@ -259,7 +274,7 @@ export class Pipeline extends EventEmitter<PipelineEvents> {
           state.producer = this.parts.createProducer(`${this.options.appId}-${state.topic}-${state.partition}`);
           await state.producer.init();
         });
-        const committed = await this.retrying(what, () => this.parts.admin.committedOffset(this.options.appId, state.topic, state.partition));
+        const committed = this.guardCommitted(state.key, await this.retrying(what, () => this.parts.admin.committedOffset(this.options.appId, state.topic, state.partition)));
         if (state.generation !== generation || this.stopping) return;
         // Without a committed offset, go back to the first offset this process accepted (if any):
         // kafkajs' own position may be past records that were buffered but never committed.
@@ -280,6 +295,19 @@ export class Pipeline extends EventEmitter<PipelineEvents> {
     })();
   }
 
+  /** The group's committed offset, or the one the broker acknowledged to us if that is higher. */
+  private guardCommitted(key: string, committed: string | undefined): string | undefined {
+    const acknowledged = this.acknowledged.get(key);
+    if (acknowledged === undefined || (committed !== undefined && BigInt(committed) >= acknowledged)) return committed;
+    this.emit('committedOffsetBehind', { partition: key, committedOffset: committed, acknowledgedOffset: acknowledged.toString() });
+    return acknowledged.toString();
+  }
+
+  private acknowledge(state: PartitionState, nextOffset: bigint): void {
+    state.committed = nextOffset;
+    if (nextOffset > (this.acknowledged.get(state.key) ?? -1n)) this.acknowledged.set(state.key, nextOffset);
+  }
+
   private reset(state: PartitionState): void {
     this.invalidate(state);
     this.initialise(state);
@@ -293,9 +321,9 @@ export class Pipeline extends EventEmitter<PipelineEvents> {
       state = this.createState(topic, partition);
       this.initialise(state);
     }
-    if (!state || this.stopping) return;
+    if (!state || this.stopping || this.failure) return;
     await state.ready;
-    if (state.status !== 'active' || this.stopping) return;
+    if (state.status !== 'active' || this.stopping || this.failure) return;
     const last = records[records.length - 1];
     this.emit('lag', { partition: key, lag: Math.max(0, Number(context.highWatermark) - Number(last.offset) - 1) });
     const bound = this.options.bounds?.get(key);
@@ -403,8 +431,9 @@ export class Pipeline extends EventEmitter<PipelineEvents> {
       try {
         ({ commits } = await this.processWindow(window));
       } catch (error) {
-        this.parts.logger.error({ err: error }, 'window failed');
-        continue;
+        if (this.stopController.signal.aborted) return;
+        this.fail(error);
+        return;
       }
       this.committing.add(commits);
       void commits.finally(() => {
@@ -412,6 +441,24 @@ export class Pipeline extends EventEmitter<PipelineEvents> {
         this.signalQueue();
       });
     }
+  }
+
+  /**
+   * A window could not be scored and may not be skipped (docs/exactly-once.md): its partitions'
+   * later windows would commit offsets past records that have no output. So nothing commits any
+   * more: every partition's buffered and scored work is dropped (the next owner redoes it from the
+   * committed offsets), fetching stops, and `failed` tells the service to stop the process.
+   */
+  private fail(error: unknown): void {
+    if (this.failure) return;
+    this.failure = error instanceof StreamscoreError && error.fatal
+      ? error
+      : new StreamscoreError('ERR_PIPELINE_WINDOW_FAILED', `Scoring a window failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    for (const state of this.owned.values()) this.invalidate(state);
+    this.queue.length = 0;
+    clearTimeout(this.lingerTimer);
+    this.signalQueue();
+    this.emit('failed', { code: this.failure.code, message: this.failure.message });
   }
 
   /** The window's items whose partition is still ours in the same generation, and those generations. */
@@ -439,8 +486,11 @@ export class Pipeline extends EventEmitter<PipelineEvents> {
     if (!items.length) return { commits: Promise.resolve() };
     const windowId = `${this.instanceId}-${this.windowSeq++}`;
     this.emit('windowClosed', { windowId, records: items.length, bytes: window.bytes, reason: window.reason });
-    const scored = await this.retrying(`scoring window ${windowId}`, () => this.parts.scoring.score(items.map((i) => i.record), windowId), true);
-    this.emit('windowScored', { windowId, records: items.length, rows: scored.rows, timings: scored.timings });
+    const systemicAttempts = this.options.systemicFailureAttempts;
+    const scored = await this.retrying(`scoring window ${windowId}`, () => this.parts.scoring.score(items.map((i) => i.record), windowId), true,
+      (error, attempt) => error instanceof StreamscoreError && error.code === 'ERR_MODEL_SYSTEMIC' && attempt + 1 < systemicAttempts);
+    if (this.failure) throw this.failure;
+    this.emit('windowScored', { windowId, records: items.length, rows: scored.rows, modelRuns: scored.model.runs, modelFailedRows: scored.model.failedRows, timings: scored.timings });
     const commits = scored.partitions.map((output) => this.scheduleCommit(output, generations.get(partitionKey(output.topic, output.partition))!, windowId));
     return { commits: Promise.all(commits).then(() => undefined) };
   }
@@ -471,7 +521,7 @@ export class Pipeline extends EventEmitter<PipelineEvents> {
           { topic: this.options.deadLetterTopic, messages: output.deadLetters },
         ],
       });
-      state.committed = BigInt(output.nextOffset);
+      this.acknowledge(state, BigInt(output.nextOffset));
       this.emit('committed', {
         partition: key, windowId, records: output.records, predictions: output.predictions.length,
         deadLetters: output.deadLetters.length, deadLetterCodes: output.deadLetterCodes, nextOffset: output.nextOffset,
@@ -513,8 +563,10 @@ export class Pipeline extends EventEmitter<PipelineEvents> {
     })();
   }
 
-  private retrying<T>(what: string, operation: () => Promise<T>, forever = false): Promise<T> {
+  /** `alsoRetry`: errors retried besides the retriable ones, e.g. a systemic model failure a few times. */
+  private retrying<T>(what: string, operation: () => Promise<T>, forever = false, alsoRetry?: (error: unknown, attempt: number) => boolean): Promise<T> {
     return withRetry(operation, {
+      shouldRetry: (error, attempt) => isRetriable(error) || (alsoRetry?.(error, attempt) ?? false),
       initialDelayMs: 200,
       maxDelayMs: 5_000,
       deadlineMs: forever ? Infinity : 60_000,

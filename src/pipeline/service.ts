@@ -13,7 +13,7 @@ import { InputConsumer } from '../kafka/input-consumer.js';
 import { PartitionProducer } from '../kafka/partition-producer.js';
 import { checkModel, type ModelFacts } from '../model/model-check.js';
 import { startHttpServer } from '../observability/http-server.js';
-import { logPipelineEvents } from '../observability/log-events.js';
+import { logPipelineEvents, logWorkerEvents } from '../observability/log-events.js';
 import { PipelineMetrics } from '../observability/metrics.js';
 import { withRetry } from '../retry.js';
 import { PredictionEncoder } from '../sink/prediction-encoder.js';
@@ -22,6 +22,7 @@ import { WindowScorer } from './window-scorer.js';
 
 export interface RunningService {
   pipeline: Pipeline;
+  scorer: WindowScorer;
   metrics: PipelineMetrics;
   model: ModelFacts;
   /** Graceful stop within the configured deadline; resolves false if the deadline passed. */
@@ -100,7 +101,7 @@ export async function startService(config: StreamscoreConfig, logger: Logger, op
     readerSchema: readerSchema as object | undefined,
     prediction: { schema: predictionSchema as object, schemaId: predictionSchemaId },
     model: { name: config.model.name, version: config.model.version, sha256: model.sha256 },
-  }, config.model.workers, registry);
+  }, { workers: config.model.workers, registry, systemicRatio: config.model.failures.systemicRatio, respawns: config.model.workerRespawns, clock: systemClock });
 
   const consumer = new InputConsumer(kafka, {
     groupId: config.appId,
@@ -115,6 +116,7 @@ export async function startService(config: StreamscoreConfig, logger: Logger, op
       deadLetterTopic: config.output.deadLetterTopic,
       window: config.window,
       transactionTimeoutMs: config.kafka.transactionTimeoutMs,
+      systemicFailureAttempts: config.model.failures.attempts,
       heartbeatIntervalMs: config.kafka.heartbeatIntervalMs,
       subscription: { topics: config.input.topics, topicPattern: config.input.topicPattern },
       bounds: options.bounds,
@@ -128,19 +130,22 @@ export async function startService(config: StreamscoreConfig, logger: Logger, op
   const metrics = new PipelineMetrics();
   metrics.subscribe(pipeline);
   logPipelineEvents(pipeline, logger);
+  logWorkerEvents(scorer.pool, logger);
+  metrics.subscribeWorkers(scorer.pool);
   let crashed = false;
   pipeline.on('consumerCrash', ({ restarting }) => { if (!restarting) crashed = true; });
   let server: Server | undefined;
   if (config.observability.metricsPort > 0) {
     server = await startHttpServer(config.observability.metricsPort, config.observability.metricsHost, metrics.registry, {
-      healthy: () => !crashed,
+      healthy: () => !crashed && !pipeline.failed && !scorer.pool.health().failed,
       ready: () => pipeline.isReady,
+      details: () => ({ workers: scorer.pool.health(), failed: pipeline.failed?.code }),
     });
   }
   await pipeline.start();
 
   return {
-    pipeline, metrics, model,
+    pipeline, scorer, metrics, model,
     async stop() {
       const finished = await pipeline.stop(config.shutdown.timeoutMs);
       await scorer.close();

@@ -3,12 +3,13 @@ import avro from 'avsc';
 import { AvroDecoder } from '../codec/avro-decoder.js';
 import type { DecodableRecord, Decoder } from '../codec/decoder.js';
 import { JsonDecoder } from '../codec/json-decoder.js';
-import type { StreamscoreError } from '../errors.js';
+import { StreamscoreError } from '../errors.js';
 import { FeatureMapper } from '../features/feature-mapper.js';
+import { runIsolatingFailures } from '../model/isolating-run.js';
 import { ModelSession } from '../model/model-session.js';
 import { mapOutputs, type MappedOutput } from '../model/output-mapper.js';
 import { PredictionEncoder } from '../sink/prediction-encoder.js';
-import type { RecordFailure, WindowRequest, WindowResponse, WindowWorkerInit } from './window-protocol.js';
+import type { ModelRunReport, RecordFailure, WindowRequest, WindowResponse, WindowWorkerInit } from './window-protocol.js';
 
 /**
  * The CPU work of one window, on a scoring worker thread: decode → features → one model run →
@@ -37,7 +38,8 @@ export class WindowJob {
     return new WindowJob(init, model);
   }
 
-  async run(request: WindowRequest): Promise<WindowResponse> {
+  /** `onBisect` is called when the window's model run throws, before bisecting it (for logs). */
+  async run(request: WindowRequest, onBisect: (message: string) => void = () => undefined): Promise<WindowResponse> {
     let mark = performance.now();
     const lap = (): number => { const t = performance.now(); const d = t - mark; mark = t; return d; };
 
@@ -61,9 +63,28 @@ export class WindowJob {
     const scoredRows = mapped.rows.map((v) => valueIndex[v]);
     // Indexed by record: the model's output for that record, if it was scored.
     const scores = new Array<MappedOutput | undefined>(records.length);
+    const model: ModelRunReport = { runs: 0, failedRows: 0, gaveUp: false };
     if (scoredRows.length) {
-      const outputs = await this.model.score(mapped.tensors);
-      mapOutputs(outputs, scoredRows.length, this.init.outputs).forEach((out, row) => { scores[scoredRows[row]] = out; });
+      let bisecting = false;
+      const run = this.model.score.bind(this.model);
+      const isolated = await runIsolatingFailures(async (tensors) => {
+        try {
+          return await run(tensors);
+        } catch (error) {
+          model.firstError ??= (error as Error).message;
+          if (!bisecting) onBisect(model.firstError);
+          bisecting = true;
+          throw error;
+        }
+      }, mapped.tensors, request.giveUpAfter);
+      Object.assign(model, { runs: isolated.runs, failedRows: isolated.failedRows.size, gaveUp: isolated.gaveUp });
+      if (isolated.gaveUp) return { id: request.id, ok: true, predictions: new Uint8Array(0), predictionEnds: new Int32Array(records.length), failures: [], rows: scoredRows.length, model, timings: { decodeMs, featuresMs, inferenceMs: lap(), encodeMs: 0 } };
+      for (const part of isolated.parts) {
+        mapOutputs(part.outputs, part.end - part.start, this.init.outputs).forEach((out, i) => { scores[scoredRows[part.start + i]] = out; });
+      }
+      for (const [row, message] of isolated.failedRows) {
+        failures.set(scoredRows[row], new StreamscoreError('ERR_MODEL_RUN', `The model run throws for this record: ${message}`, { stage: 'model' }));
+      }
     }
     const inferenceMs = lap();
 
@@ -99,7 +120,7 @@ export class WindowJob {
     const encodeMs = lap();
 
     const failed: RecordFailure[] = [...failures].map(([index, error]) => ({ index, code: error.code, message: error.message, stage: error.stage }));
-    return { id: request.id, ok: true, predictions, predictionEnds, failures: failed, rows: scoredRows.length, timings: { decodeMs, featuresMs, inferenceMs, encodeMs } };
+    return { id: request.id, ok: true, predictions, predictionEnds, failures: failed, rows: scoredRows.length, model, timings: { decodeMs, featuresMs, inferenceMs, encodeMs } };
   }
 }
 

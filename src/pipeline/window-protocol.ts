@@ -40,6 +40,27 @@ export interface WindowRequest {
   nullValue: Uint8Array;
   /** The writer schemas (JSON) of the schema ids in this window; null where the registry has none. */
   writerSchemas: [id: number, schema: string | null][];
+  /** If the model run throws: stop bisecting once more rows than this failed on their own (systemic). */
+  giveUpAfter: number;
+}
+
+/** Sent before the answer when the window's model run threw and the worker starts bisecting it. */
+export interface BisectNotice {
+  id: number;
+  notice: 'bisecting';
+  message: string;
+}
+
+/** What the model runs of a window came to. */
+export interface ModelRunReport {
+  /** onnxruntime runs made: 1 unless the first threw and the window was bisected. */
+  runs: number;
+  /** Rows the run throws on by themselves (dead-lettered as ERR_MODEL_RUN unless systemic). */
+  failedRows: number;
+  /** The runtime's message of the first failed run, if any. */
+  firstError?: string;
+  /** Bisection stopped early: more rows failed than `giveUpAfter`. Nothing of the window is usable. */
+  gaveUp: boolean;
 }
 
 /** A record that cannot be scored: it becomes a dead letter. */
@@ -66,6 +87,7 @@ export type WindowResponse =
     predictionEnds: Int32Array;
     failures: RecordFailure[];
     rows: number;
+    model: ModelRunReport;
     timings: StageTimings;
   }
   | { id: number; ok: false; message: string };

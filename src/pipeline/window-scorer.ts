@@ -4,7 +4,10 @@ import { schemaIdOf, type WriterSchemaSource } from '../codec/avro-decoder.js';
 import { StreamscoreError } from '../errors.js';
 import { partitionKey, type InputRecord, type OutputMessage } from '../records/types.js';
 import { deadLetterFor } from '../sink/dead-letter.js';
-import type { RecordFailure, StageTimings, WindowRequest, WindowResponse, WindowWorkerInit } from './window-protocol.js';
+import type { Clock } from '../clock.js';
+import { SystemicFailureJudge } from '../model/systemic-failure.js';
+import type { ModelRunReport, RecordFailure, StageTimings, WindowRequest, WindowResponse, WindowWorkerInit } from './window-protocol.js';
+import { WorkerPool, type RespawnPolicy } from './worker-pool.js';
 
 export type { StageTimings } from './window-protocol.js';
 
@@ -24,54 +27,63 @@ export interface ScoredWindow {
   partitions: PartitionOutput[];
   timings: StageTimings;
   rows: number;
+  model: ModelRunReport;
 }
 
 /** Predictions carry no headers (lineage is in the value): one shared empty object for all of them. */
 const NO_HEADERS: OutputMessage['headers'] = Object.freeze({});
 
-interface PooledWorker {
-  worker: Worker;
-  busy: number;
+export interface WindowScorerOptions {
+  workers: number;
+  /** Where writer schemas come from (Avro input only). */
+  registry?: WriterSchemaSource;
+  /** config `model.failures.systemicRatio`. */
+  systemicRatio: number;
+  /** config `model.workerRespawns`. */
+  respawns: RespawnPolicy;
+  clock: Clock;
 }
 
 /**
- * Scores windows on a small pool of worker threads (window-worker.ts), one onnxruntime session
- * each. The main thread only packs the window, fetches writer schemas it has not seen from the
- * registry (I/O stays here: a registry fault is thrown, so the whole window is retried and
- * nothing is dead-lettered for it), and turns the answer into per-partition outputs: every input
- * record comes out as exactly one prediction or one dead letter, grouped by partition in input order.
+ * Scores windows on a small supervised pool of worker threads (window-worker.ts, worker-pool.ts),
+ * one onnxruntime session each. The main thread only packs the window, fetches writer schemas it
+ * has not seen from the registry (I/O stays here: a registry fault is thrown, so the whole window
+ * is retried and nothing is dead-lettered for it), and turns the answer into per-partition
+ * outputs: every input record comes out as exactly one prediction or one dead letter, grouped by
+ * partition in input order. A window whose model failure is systemic is thrown (ERR_MODEL_SYSTEMIC),
+ * never dead-lettered; a worker that exits makes its windows throw ERR_MODEL_WORKER_EXITED (retried).
  */
 export class WindowScorer {
-  private nextId = 0;
-  private readonly pending = new Map<number, { resolve: (r: WindowResponse) => void; reject: (e: Error) => void }>();
   /** Writer schemas (JSON) by id, as the registry gave them. */
   private readonly writerSchemas = new Map<number, string>();
+  private readonly judge: SystemicFailureJudge;
 
-  private constructor(private readonly pool: PooledWorker[], private readonly registry: WriterSchemaSource | undefined) {
-    for (const pooled of pool) {
-      pooled.worker.on('message', (message: WindowResponse) => this.settle(pooled, message));
-      pooled.worker.on('error', (error) => this.failAll(error));
-    }
+  private constructor(readonly pool: WorkerPool<WindowRequest, WindowResponse>, private readonly registry: WriterSchemaSource | undefined, private readonly systemicRatio: number) {
+    this.judge = new SystemicFailureJudge(systemicRatio);
   }
 
-  /** `registry`: where writer schemas come from (Avro input only). */
-  static async start(init: WindowWorkerInit, workers: number, registry?: WriterSchemaSource): Promise<WindowScorer> {
-    const pool = await Promise.all(Array.from({ length: workers }, () => spawn(init)));
-    return new WindowScorer(pool, init.codec === 'avro' ? registry : undefined);
+  static async start(init: WindowWorkerInit, options: WindowScorerOptions): Promise<WindowScorer> {
+    const pool = await WorkerPool.start<WindowRequest, WindowResponse>(options.workers, () => spawn(init), options.respawns, options.clock);
+    return new WindowScorer(pool, init.codec === 'avro' ? options.registry : undefined, options.systemicRatio);
   }
 
   async score(records: readonly InputRecord[], windowId: string): Promise<ScoredWindow> {
     const started = performance.now();
     const writerSchemas = await this.writerSchemasOf(records);
     const lookupMs = performance.now() - started;
-    const response = await this.run(pack(records, windowId, writerSchemas));
-    if (!response.ok) throw new Error(`Scoring window ${windowId} failed: ${response.message}`);
+    const response = await this.pool.request({ ...pack(records, windowId, writerSchemas), giveUpAfter: this.judge.giveUpAfter(records.length) });
+    if (!response.ok) throw new StreamscoreError('ERR_PIPELINE_WINDOW_FAILED', `Scoring window ${windowId} failed: ${response.message}`);
+    const { model } = response;
+    if (model.gaveUp || this.judge.isSystemic(response.rows, model.failedRows)) {
+      throw new StreamscoreError('ERR_MODEL_SYSTEMIC', `The model run failed for ${model.failedRows}${model.gaveUp ? '+' : ''} of ${response.rows} rows of window ${windowId}, more than model.failures.systemicRatio=${this.systemicRatio} (of the rows scored lately): the model looks broken, not the data. First error: ${model.firstError}`);
+    }
+    this.judge.accept(response.rows, model.failedRows);
     const timings = { ...response.timings, decodeMs: response.timings.decodeMs + lookupMs };
-    return { partitions: unpack(records, response.predictions, response.predictionEnds, response.failures), timings, rows: response.rows };
+    return { partitions: unpack(records, response.predictions, response.predictionEnds, response.failures), timings, rows: response.rows, model };
   }
 
   async close(): Promise<void> {
-    await Promise.all(this.pool.map((p) => p.worker.terminate()));
+    await this.pool.close();
   }
 
   /** Throws on a transient registry fault (the caller retries the window); a 404 is sent as null. */
@@ -96,43 +108,21 @@ export class WindowScorer {
     }
     return schemas;
   }
-
-  private run(window: Omit<WindowRequest, 'id'>): Promise<WindowResponse> {
-    const pooled = this.pool.reduce((least, p) => (p.busy < least.busy ? p : least));
-    const request: WindowRequest = { ...window, id: this.nextId++ };
-    pooled.busy++;
-    return new Promise((resolve, reject) => {
-      this.pending.set(request.id, { resolve, reject });
-      pooled.worker.postMessage(request);
-    });
-  }
-
-  private settle(pooled: PooledWorker, message: WindowResponse): void {
-    const waiter = this.pending.get(message.id);
-    if (!waiter) return;
-    this.pending.delete(message.id);
-    pooled.busy--;
-    waiter.resolve(message);
-  }
-
-  private failAll(error: Error): void {
-    for (const waiter of this.pending.values()) waiter.reject(error);
-    this.pending.clear();
-  }
 }
 
-function spawn(init: WindowWorkerInit): Promise<PooledWorker> {
+function spawn(init: WindowWorkerInit): Promise<Worker> {
   // A small young generation: the worker's garbage is short-lived (one window at a time), and
   // V8's default (up to 48 MB) added that much to the process's peak RSS for no speed (docs/benchmarks.md).
   const worker = new Worker(new URL('./window-worker.js', import.meta.url), { workerData: init, resourceLimits: { maxYoungGenerationSizeMb: 4 } });
   return new Promise((resolve, reject) => {
-    worker.once('message', () => resolve({ worker, busy: 0 }));
+    worker.once('message', () => resolve(worker));
     worker.once('error', reject);
+    worker.once('exit', (code) => reject(new Error(`the worker exited with code ${code} before it was ready`)));
   });
 }
 
 /** The window as flat arrays (see window-protocol.ts): cheap to clone to the worker. */
-function pack(records: readonly InputRecord[], windowId: string, writerSchemas: [number, string | null][]): Omit<WindowRequest, 'id'> {
+function pack(records: readonly InputRecord[], windowId: string, writerSchemas: [number, string | null][]): Omit<WindowRequest, 'id' | 'giveUpAfter'> {
   const n = records.length;
   const topics: string[] = [];
   const topicIndex = new Uint16Array(n);
