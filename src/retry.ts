@@ -8,6 +8,11 @@ export interface RetryOptions {
   /** Give up after this long in total (the last error is rethrown). Infinity retries for ever. */
   deadlineMs: number;
   signal?: AbortSignal;
+  /**
+   * Narrows which retriable errors this call retries; the others are rethrown at once, e.g. to an
+   * outer retry that logs them. It never widens: an error must be retriable by its flags as well.
+   */
+  retryOnly?: (error: unknown) => boolean;
   /** Called before each wait, e.g. to log the attempt or keep a heartbeat going. */
   onRetry?: (error: unknown, attempt: number, delayMs: number) => void;
   now?: () => number;
@@ -36,7 +41,7 @@ export async function withRetry<T>(operation: (attempt: number) => Promise<T>, o
     try {
       return await operation(attempt);
     } catch (error) {
-      if (!isRetriable(error)) throw error;
+      if (!isRetriable(error) || (options.retryOnly && !options.retryOnly(error))) throw error;
       const delayMs = backoffDelay(attempt, options, options.random);
       if (now() - started + delayMs > options.deadlineMs) throw error;
       options.onRetry?.(error, attempt + 1, delayMs);
