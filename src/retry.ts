@@ -12,7 +12,13 @@ export interface RetryOptions {
   onRetry?: (error: unknown, attempt: number, delayMs: number) => void;
   now?: () => number;
   random?: () => number;
-  /** Which failures are retried (attempt counts from 0); default: the retriable ones ({@link isRetriable}). */
+  /**
+   * Which failures this call retries (attempt counts from 0); the others are rethrown at once.
+   * Default: the retriable ones by their flags ({@link isRetriable}). A caller may narrow it (the
+   * registry retries only its registration race, leaving outages to an outer retry that logs them)
+   * or widen it for a bounded number of attempts (the pipeline tries a window whose model failure
+   * looks systemic a few times before that fatal error stops it); each says why where it does.
+   */
   shouldRetry?: (error: unknown, attempt: number) => boolean;
 }
 
