@@ -13,6 +13,7 @@ import { isStreamscoreError } from '../errors.js';
 import type { StreamscoreConfig } from '../config/types.js';
 import { fail, refuse } from './fail.js';
 import { nonNegativeNumber, positiveInteger } from './option-parsers.js';
+import { EXIT_INTERRUPTED, onStopSignals } from './stop-signals.js';
 
 interface BackfillFlags {
   config: string;
@@ -89,15 +90,14 @@ async function backfillCommand(flags: BackfillFlags): Promise<void> {
   const level = tty ? (process.env.LOG_LEVEL ?? 'error') : config.observability.logLevel;
   const logger = pino({ level, base: { pid: process.pid, service: 'streamscore', command: 'backfill' } }, router);
   const controller = new AbortController();
-  const onSignal = (signal: NodeJS.Signals) => {
-    if (controller.signal.aborted) process.exit(130);
-    logger.info({ signal }, 'stopping the backfill after the window in flight');
-    // Through the router: at a terminal it prints above the progress bars instead of through them.
-    router.write('stopping after the window in flight commits (again to quit at once)\n');
-    controller.abort();
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  onStopSignals({
+    stop(signal) {
+      logger.info({ signal }, 'stopping the backfill after the window in flight');
+      // Through the router: at a terminal it prints above the progress bars instead of through them.
+      router.write('stopping after the window in flight commits (again to quit at once)\n');
+      controller.abort();
+    },
+  });
 
   const args = process.argv.slice(process.argv.indexOf('backfill') + 1);
   try {
@@ -143,7 +143,7 @@ function report(result: BackfillResult, args: string[], logger: pino.Logger): nu
       if (!result.stoppedCleanly) out('the window in flight did not settle within shutdown.timeoutMs: its transaction will be aborted and redone on resume');
       out(formatSummary(snapshot!, result.config!.output.topic, result.config!.output.deadLetterTopic));
       out(`resume with:\n  ${resumeCommand(args)}`);
-      return 130;
+      return EXIT_INTERRUPTED;
   }
 }
 

@@ -5,6 +5,7 @@ import { runDemo, type DemoOptions } from '../demo/run-demo.js';
 import { SCENARIO_NAMES, type ScenarioName } from '../generate/scenarios.js';
 import { fail } from './fail.js';
 import { nonNegativeInteger, nonNegativeNumber, positiveInteger, toolLogger } from './option-parsers.js';
+import { EXIT_INTERRUPTED, onStopSignals } from './stop-signals.js';
 
 interface DemoFlags {
   records: number;
@@ -51,22 +52,19 @@ async function demoCommand(flags: DemoFlags): Promise<void> {
   // kafkajs reports retried request errors as warnings; at a terminal they would tear the bars.
   const logger = toolLogger(process.stderr.isTTY ? 'error' : 'warn');
   const controller = new AbortController();
-  let interrupts = 0;
-  const onSignal = () => {
-    interrupts++;
-    if (interrupts > 1) process.exit(130);
-    progress.log('interrupted: stopping the pipelines and removing the run\'s topics (again to quit at once)');
-    controller.abort();
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  onStopSignals({
+    stop() {
+      progress.log('interrupted: stopping the pipelines and removing the run\'s topics (again to quit at once)');
+      controller.abort();
+    },
+  });
 
   try {
     const result = await runDemo(options, { env: process.env, logger, progress, signal: controller.signal });
     for (const leftover of result.leftovers) process.stderr.write(`warning: cleanup left ${leftover}\n`);
     if (result.interrupted) {
       process.stderr.write(`demo interrupted after ${(result.elapsedMs / 1000).toFixed(1)} s\n`);
-      process.exit(130);
+      process.exit(EXIT_INTERRUPTED);
     }
     const failed = result.reports.some((r) => r.failures.length > 0);
     const header = `streamscore demo ${result.runId}: ${options.records.toLocaleString('en-US')} records per scenario, ${options.rate > 0 ? `${options.rate.toLocaleString('en-US')} records/s each` : 'as fast as possible'}; Kafka ${result.endpoints.brokers.join(',')} (${result.endpoints.source})`;

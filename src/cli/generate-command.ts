@@ -6,6 +6,7 @@ import type { ProduceProgress, ProduceSummary } from '../generate/produce.js';
 import { isScenarioName, SCENARIO_NAMES, type ScenarioName } from '../generate/scenarios.js';
 import { fail, refuse } from './fail.js';
 import { brokerList, formatCount, fraction, nonNegativeInteger, nonNegativeNumber, positiveInteger, toolLogger } from './option-parsers.js';
+import { EXIT_INTERRUPTED, onStopSignals } from './stop-signals.js';
 
 interface GenerateFlags {
   count: number;
@@ -62,14 +63,13 @@ async function generateCommand(scenario: string, flags: GenerateFlags): Promise<
   const logger = toolLogger();
   const controller = new AbortController();
   let interrupted = false;
-  const onSignal = () => {
-    if (interrupted) process.exit(130);
-    interrupted = true;
-    process.stderr.write('\nstopping after the batch in flight (again to quit at once)\n');
-    controller.abort();
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  onStopSignals({
+    stop() {
+      interrupted = true;
+      process.stderr.write('\nstopping after the batch in flight (again to quit at once)\n');
+      controller.abort();
+    },
+  });
 
   const progress = progressPrinter(options);
   try {
@@ -86,7 +86,7 @@ async function generateCommand(scenario: string, flags: GenerateFlags): Promise<
     if (result.summary) process.stdout.write(summaryText(options, result.summary) + '\n');
     // Both refusals runGenerate returns are the topic's timestamp limits (before the run, or once an endless run outruns them).
     if (!result.ok) fail(new StreamscoreError('ERR_GENERATE_TIMESTAMP_REFUSED', result.refusal));
-    process.exit(interrupted && options.count > 0 ? 130 : 0);
+    process.exit(interrupted && options.count > 0 ? EXIT_INTERRUPTED : 0);
   } catch (error) {
     progress.done();
     fail(error);

@@ -1,32 +1,11 @@
 #!/usr/bin/env node
-import '../kafka/read-committed-fix.js'; // must run before kafkajs loads
-import { Command } from 'commander';
-import { registerBackfill } from './backfill-command.js';
-import { checkCommand } from './check-command.js';
-import { registerDemo } from './demo-command.js';
-import { exitOnCommanderError } from './fail.js';
-import { registerGenerate } from './generate-command.js';
-import { runCommand } from './run-command.js';
+/**
+ * The `streamscore` executable. It listens for SIGTERM and SIGINT before loading anything else:
+ * loading the commands takes about half a second, and a signal in that time would otherwise end the
+ * process by Node's default action, with nothing logged, instead of stopping it cleanly
+ * (src/cli/stop-signals.ts). The dynamic import is what keeps the commands' modules from loading first.
+ */
+import { installStopSignals } from './stop-signals.js';
 
-const program = new Command()
-  .name('streamscore')
-  .description('Exactly-once, windowed batch inference for Kafka with ONNX models')
-  // Set before the commands are added: each copies it from the program when created.
-  .exitOverride(exitOnCommanderError);
-
-program.command('run')
-  .description('Consume, score each window as one batch, produce predictions exactly once')
-  .requiredOption('-c, --config <file>', 'configuration file (YAML or JSON)')
-  .action(runCommand);
-
-program.command('check')
-  .description('Validate a configuration, its model and schemas without connecting anywhere')
-  .requiredOption('-c, --config <file>', 'configuration file (YAML or JSON)')
-  .action(checkCommand);
-
-// These modules each define their command and its options.
-registerGenerate(program);
-registerBackfill(program);
-registerDemo(program);
-
-await program.parseAsync(process.argv);
+installStopSignals();
+await import('./program.js');

@@ -10,7 +10,7 @@ import { StreamscoreError } from '../errors.js';
 import { createKafka } from '../kafka/client.js';
 import { RecordProducer } from '../kafka/record-producer.js';
 import { TopicAdmin } from '../kafka/topic-admin.js';
-import { judgeEventTimes, scanEventTimes, startEndingAt } from './event-times.js';
+import { planEventTimes } from './event-times.js';
 import { produceRecords, type ProduceProgress, type ProduceSummary } from './produce.js';
 import { createScenarioEncoder, type SchemaVersion } from './record-encoder.js';
 import { createScenarioGenerator, type ScenarioName, type ScenarioOptions } from './scenarios.js';
@@ -81,16 +81,15 @@ export async function runGenerate(options: GenerateOptions, hooks: GenerateHooks
     const stamp = options.timestamp === 'event';
     const now = systemClock.now();
     const scenarioOptions: Omit<ScenarioOptions, 'startTime'> = { seed: options.seed, rate: options.positiveRate, entities: options.entities };
-    const startTime = options.startTime ?? (stamp && options.count > 0 ? startEndingAt(options.scenario, scenarioOptions, options.count, now) : now);
+    let startTime = options.startTime ?? now;
     let timestampLimit: (() => number) | undefined;
-    if (stamp && policy.type === 'CreateTime') {
-      if (options.count > 0) {
-        const verdict = judgeEventTimes(scanEventTimes(options.scenario, { ...scenarioOptions, startTime }, options.count), policy, options.topic, now);
-        if (verdict.refusal) return { ok: false, refusal: verdict.refusal };
-        if (verdict.warning) hooks.onWarning?.(verdict.warning);
-      } else {
-        timestampLimit = () => systemClock.now() + policy.afterMaxMs - TIMESTAMP_LIMIT_MARGIN_MS;
-      }
+    if (stamp && options.count > 0) {
+      const plan = planEventTimes({ scenario: options.scenario, options: scenarioOptions, count: options.count, startTime: options.startTime }, policy, options.topic, now);
+      if (plan.refusal) return { ok: false, refusal: plan.refusal };
+      if (plan.warning) hooks.onWarning?.(plan.warning);
+      startTime = plan.startTime;
+    } else if (stamp && policy.type === 'CreateTime') {
+      timestampLimit = () => systemClock.now() + policy.afterMaxMs - TIMESTAMP_LIMIT_MARGIN_MS;
     }
 
     const registry = new Registry({ url: options.registryUrl });

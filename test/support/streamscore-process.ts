@@ -20,8 +20,9 @@ export class StreamscoreProcess {
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   private readonly waiters: { pattern: RegExp; from: number; resolve: (line: string) => void }[] = [];
 
-  constructor(args: string[], env: NodeJS.ProcessEnv = {}) {
-    this.child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  /** `nodeArgs` go to node before the CLI's path (e.g. `--import` of a test probe). */
+  constructor(args: string[], env: NodeJS.ProcessEnv = {}, nodeArgs: string[] = []) {
+    this.child = spawn(process.execPath, [...nodeArgs, CLI, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let buffer = '';
     const onData = (chunk: Buffer) => {
       buffer += chunk.toString();
@@ -44,8 +45,8 @@ export class StreamscoreProcess {
     this.exited = new Promise((resolve) => this.child.once('exit', (code, signal) => resolve({ code, signal })));
   }
 
-  static run(configFile: string, env: NodeJS.ProcessEnv = {}): StreamscoreProcess {
-    return new StreamscoreProcess(['run', '--config', configFile], { LOG_LEVEL: process.env.STREAMSCORE_TEST_LOG_LEVEL ?? 'info', ...env });
+  static run(configFile: string, env: NodeJS.ProcessEnv = {}, nodeArgs: string[] = []): StreamscoreProcess {
+    return new StreamscoreProcess(['run', '--config', configFile], { LOG_LEVEL: process.env.STREAMSCORE_TEST_LOG_LEVEL ?? 'info', ...env }, nodeArgs);
   }
 
   /** Resolves with the first log line (already seen or future) matching the pattern. */

@@ -12,6 +12,7 @@ import avro from 'avsc';
 import { Kafka, logLevel } from 'kafkajs';
 import { createTopics, deleteTopics } from '../../support/kafka-fixtures.js';
 import { suffix } from '../../support/pipeline-config.js';
+import { historyStart } from '../../support/history-start.js';
 import { CLI } from '../../support/streamscore-process.js';
 import { brokers, registryUrl, SCENARIOS, schemaOf } from './scenario-support.js';
 
@@ -63,9 +64,11 @@ function generate(args: string[]) {
 describe('streamscore generate', () => {
   const id = suffix();
   const topics = { a: `generate-a-${id}`, b: `generate-b-${id}`, c: `generate-c-${id}`, fraud: `generate-fraud-${id}` };
-  // An hour ago: inside the topic's retention and its future-timestamp limit, the same for every run.
-  const startTime = new Date(Math.floor(Date.now() / 60_000) * 60_000 - 3_600_000).toISOString();
   const count = 1234;
+  // Histories that end by now, computed from the runs (the fraud stream's density follows the time of
+  // day): inside the topic's retention and its future-timestamp limit at any hour. The iot runs share one.
+  const startTime = historyStart([{ scenario: 'iot', seed: 42, count }, { scenario: 'iot', seed: 43, count }], Date.now());
+  const fraudStartTime = historyStart([{ scenario: 'fraud', seed: 7, rate: 0.05, count: 300 }], Date.now());
 
   before(async () => {
     assert.ok(brokers.length && registryUrl, 'KAFKA_BROKERS and SCHEMA_REGISTRY_URL must be set (npm test sets them)');
@@ -113,7 +116,7 @@ describe('streamscore generate', () => {
   });
 
   it('writes the evolved schema with --schema-version 2', async () => {
-    await generate(['fraud', '--count', '300', '--seed', '7', '--topic', topics.fraud, '--start-time', startTime, '--fraud-rate', '0.05', '--schema-version', '2']);
+    await generate(['fraud', '--count', '300', '--seed', '7', '--topic', topics.fraud, '--start-time', fraudStartTime, '--fraud-rate', '0.05', '--schema-version', '2']);
     const records = await readAll(topics.fraud, 300);
     assert.equal(records.length, 300);
     const v2 = avro.Type.forSchema(schemaOf(SCENARIOS.fraud.v2) as avro.Schema);
@@ -140,11 +143,13 @@ describe('streamscore generate', () => {
     await admin.disconnect();
   });
 
-  it('refuses event times the topic would reject, before producing anything', async () => {
+  it('refuses event times the topic would reject, before producing anything, and says what fits', async () => {
+    // Three hours ahead: beyond the one-hour limit whatever the hour, since ten iot readings span seconds.
     const future = new Date(Date.now() + 3 * 3_600_000).toISOString();
     await assert.rejects(generate(['iot', '--count', '10', '--topic', topics.c, '--start-time', future]), (error: { code: number; stderr: string }) => {
       assert.equal(error.code, 2);
       assert.match(error.stderr, /^error ERR_GENERATE_TIMESTAMP_REFUSED: the run's event times reach .*message\.timestamp\.after\.max\.ms/m);
+      assert.match(error.stderr, /no record fits; all 10 fit from --start-time \S+Z /);
       return true;
     });
     assert.equal((await readAll(topics.c, count)).length, count, 'nothing was added to the topic');

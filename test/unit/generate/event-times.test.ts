@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { judgeEventTimes, parseStartTime, scanEventTimes, startEndingAt } from '../../../src/generate/event-times.js';
+import { judgeEventTimes, parseStartTime, planEventTimes, recordsUpTo, scanEventTimes, startEndingAt, type RunRequest } from '../../../src/generate/event-times.js';
 import type { TopicTimestampPolicy } from '../../../src/kafka/topic-admin.js';
+import { historyStart } from '../../support/history-start.js';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -58,6 +59,59 @@ describe('startEndingAt', () => {
       assert.ok(start < NOW);
       assert.ok(span.last <= NOW, 'never ends after the requested end');
       assert.ok(NOW - span.last < 2 * 60_000, `ends ${(NOW - span.last) / 60_000} min before the requested end`);
+    });
+  }
+});
+
+describe('recordsUpTo', () => {
+  test('counts the records stamped at most the limit', () => {
+    const span = scanEventTimes('fraud', { seed: 3, startTime: NOW }, 100);
+    assert.equal(recordsUpTo('fraud', { seed: 3, startTime: NOW }, 100, span.last), 100);
+    assert.equal(recordsUpTo('fraud', { seed: 3, startTime: NOW }, 100, span.last - 1) < 100, true);
+    assert.equal(recordsUpTo('fraud', { seed: 3, startTime: NOW }, 100, NOW - 1), 0);
+  });
+});
+
+/**
+ * The generators' event times at every hour of the day, with `now` injected: the fraud stream's
+ * density follows the time of day, so a run that fits at noon may not at midnight (P0 issue 10: the
+ * generate test's 300 transactions from "an hour ago" were refused at 23:18 UTC).
+ */
+describe('at every hour of the day', () => {
+  const fraud300: RunRequest = { scenario: 'fraud', options: { seed: 7, rate: 0.05 }, count: 300 };
+  const iot1234: RunRequest = { scenario: 'iot', options: { seed: 42 }, count: 1234 };
+  const verdictOf = (plan: { refusal?: string; warning?: string }) => plan.refusal ?? plan.warning ?? 'ok';
+  for (let hour = 0; hour < 24; hour++) {
+    const now = Date.UTC(2026, 11, 1, hour, 18);
+    const at = `${String(hour).padStart(2, '0')}:18 UTC`;
+
+    test(`${at}: without --start-time a run ends by now and is accepted`, () => {
+      for (const request of [fraud300, iot1234]) {
+        const plan = planEventTimes(request, kafka4, 't', now);
+        assert.equal(verdictOf(plan), 'ok');
+        const span = scanEventTimes(request.scenario, { ...request.options, startTime: plan.startTime }, request.count);
+        assert.ok(span.last <= now, `${request.scenario} ends ${new Date(span.last).toISOString()}, after now`);
+      }
+    });
+
+    test(`${at}: the generate test's start times are accepted`, () => {
+      const fraudStart = Date.parse(historyStart([{ scenario: 'fraud', seed: 7, rate: 0.05, count: 300 }], now));
+      assert.equal(verdictOf(planEventTimes({ ...fraud300, startTime: fraudStart }, kafka4, 't', now)), 'ok');
+      const iotStart = Date.parse(historyStart([{ scenario: 'iot', seed: 42, count: 1234 }, { scenario: 'iot', seed: 43, count: 1234 }], now));
+      for (const seed of [42, 43]) {
+        assert.equal(verdictOf(planEventTimes({ ...iot1234, options: { seed }, startTime: iotStart }, kafka4, 't', now)), 'ok');
+      }
+    });
+
+    test(`${at}: a run refused for reaching too far ahead is told what fits, and that fits`, () => {
+      // Half an hour ahead: 300 transactions span more than 30 minutes at any hour.
+      const plan = planEventTimes({ ...fraud300, startTime: now + 30 * 60_000 }, kafka4, 't', now);
+      assert.match(plan.refusal ?? '', /message\.timestamp\.after\.max\.ms=3600000/);
+      const [, fitting] = /the first (\d+) records fit \(--count \1\)/.exec(plan.refusal!) ?? [];
+      assert.ok(Number(fitting) > 0 && Number(fitting) < 300, plan.refusal);
+      assert.equal(verdictOf(planEventTimes({ ...fraud300, count: Number(fitting), startTime: now + 30 * 60_000 }, kafka4, 't', now)), 'ok');
+      const [, allFrom] = /all 300 fit from --start-time (\S+) /.exec(plan.refusal!) ?? [];
+      assert.equal(verdictOf(planEventTimes({ ...fraud300, startTime: Date.parse(allFrom!) }, kafka4, 't', now)), 'ok');
     });
   }
 });

@@ -1,0 +1,32 @@
+/** The commands of the `streamscore` executable (loaded by main.ts once the signal listeners are in place). */
+import '../kafka/read-committed-fix.js'; // must run before kafkajs loads
+import { Command } from 'commander';
+import { registerBackfill } from './backfill-command.js';
+import { checkCommand } from './check-command.js';
+import { registerDemo } from './demo-command.js';
+import { exitOnCommanderError } from './fail.js';
+import { registerGenerate } from './generate-command.js';
+import { runCommand } from './run-command.js';
+
+const program = new Command()
+  .name('streamscore')
+  .description('Exactly-once, windowed batch inference for Kafka with ONNX models')
+  // Set before the commands are added: each copies it from the program when created.
+  .exitOverride(exitOnCommanderError);
+
+program.command('run')
+  .description('Consume, score each window as one batch, produce predictions exactly once')
+  .requiredOption('-c, --config <file>', 'configuration file (YAML or JSON)')
+  .action(runCommand);
+
+program.command('check')
+  .description('Validate a configuration, its model and schemas without connecting anywhere')
+  .requiredOption('-c, --config <file>', 'configuration file (YAML or JSON)')
+  .action(checkCommand);
+
+// These modules each define their command and its options.
+registerGenerate(program);
+registerBackfill(program);
+registerDemo(program);
+
+await program.parseAsync(process.argv);
