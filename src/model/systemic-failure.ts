@@ -1,5 +1,13 @@
 import { MIN_SYSTEMIC_SAMPLE_ROWS } from '../config/schema.js';
 
+/**
+ * How many rows of a window of `rows` may fail on their own before bisecting it can stop: past that
+ * the window alone proves the failure systemic. A window under `minRows` never proves it alone.
+ */
+export function bisectionBudget(rows: number, ratio: number, minRows = MIN_SYSTEMIC_SAMPLE_ROWS): number {
+  return rows >= minRows ? Math.floor(ratio * rows) : Infinity;
+}
+
 interface Sample {
   rows: number;
   failed: number;
@@ -17,11 +25,6 @@ export class SystemicFailureJudge {
   private readonly recent: Sample[] = [];
 
   constructor(private readonly ratio: number, private readonly minRows = MIN_SYSTEMIC_SAMPLE_ROWS) {}
-
-  /** The rows a window needs on its own for bisection to give up early on its evidence alone. */
-  giveUpAfter(rows: number): number {
-    return rows >= this.minRows ? Math.floor(this.ratio * rows) : Infinity;
-  }
 
   isSystemic(rows: number, failed: number): boolean {
     if (failed === 0) return false;

@@ -101,7 +101,8 @@ export async function startService(config: StreamscoreConfig, logger: Logger, op
     readerSchema: readerSchema as object | undefined,
     prediction: { schema: predictionSchema as object, schemaId: predictionSchemaId },
     model: { name: config.model.name, version: config.model.version, sha256: model.sha256 },
-  }, { workers: config.model.workers, registry, systemicRatio: config.model.failures.systemicRatio, respawns: config.model.workerRespawns, clock: systemClock });
+    systemicRatio: config.model.failures.systemicRatio,
+  }, { workers: config.model.workers, registry, respawns: config.model.workerRespawns, clock: systemClock });
 
   const consumer = new InputConsumer(kafka, {
     groupId: config.appId,

@@ -6,6 +6,7 @@ import { JsonDecoder } from '../codec/json-decoder.js';
 import { StreamscoreError } from '../errors.js';
 import { FeatureMapper } from '../features/feature-mapper.js';
 import { runIsolatingFailures } from '../model/isolating-run.js';
+import { bisectionBudget } from '../model/systemic-failure.js';
 import { ModelSession } from '../model/model-session.js';
 import { mapOutputs, type MappedOutput } from '../model/output-mapper.js';
 import { PredictionEncoder } from '../sink/prediction-encoder.js';
@@ -76,7 +77,7 @@ export class WindowJob {
           bisecting = true;
           throw error;
         }
-      }, mapped.tensors, request.giveUpAfter);
+      }, mapped.tensors, bisectionBudget(scoredRows.length, this.init.systemicRatio));
       Object.assign(model, { runs: isolated.runs, failedRows: isolated.failedRows.size, gaveUp: isolated.gaveUp });
       if (isolated.gaveUp) return { id: request.id, ok: true, predictions: new Uint8Array(0), predictionEnds: new Int32Array(records.length), failures: [], rows: scoredRows.length, model, timings: { decodeMs, featuresMs, inferenceMs: lap(), encodeMs: 0 } };
       for (const part of isolated.parts) {

@@ -23,6 +23,8 @@ export interface WindowWorkerInit {
   /** The prediction schema and the id the registry gave it at start. */
   prediction: { schema: object; schemaId: number };
   model: { name: string; version: string; sha256: string };
+  /** config `model.failures.systemicRatio`: bisection stops once the window alone proves the failure systemic. */
+  systemicRatio: number;
 }
 
 export interface WindowRequest {
@@ -40,8 +42,6 @@ export interface WindowRequest {
   nullValue: Uint8Array;
   /** The writer schemas (JSON) of the schema ids in this window; null where the registry has none. */
   writerSchemas: [id: number, schema: string | null][];
-  /** If the model run throws: stop bisecting once more rows than this failed on their own (systemic). */
-  giveUpAfter: number;
 }
 
 /** Sent before the answer when the window's model run threw and the worker starts bisecting it. */
@@ -59,7 +59,7 @@ export interface ModelRunReport {
   failedRows: number;
   /** The runtime's message of the first failed run, if any. */
   firstError?: string;
-  /** Bisection stopped early: more rows failed than `giveUpAfter`. Nothing of the window is usable. */
+  /** Bisection stopped early: the window alone proved the failure systemic. Nothing of it is usable. */
   gaveUp: boolean;
 }
 

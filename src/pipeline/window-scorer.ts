@@ -37,8 +37,6 @@ export interface WindowScorerOptions {
   workers: number;
   /** Where writer schemas come from (Avro input only). */
   registry?: WriterSchemaSource;
-  /** config `model.failures.systemicRatio`. */
-  systemicRatio: number;
   /** config `model.workerRespawns`. */
   respawns: RespawnPolicy;
   clock: Clock;
@@ -64,14 +62,14 @@ export class WindowScorer {
 
   static async start(init: WindowWorkerInit, options: WindowScorerOptions): Promise<WindowScorer> {
     const pool = await WorkerPool.start<WindowRequest, WindowResponse>(options.workers, () => spawn(init), options.respawns, options.clock);
-    return new WindowScorer(pool, init.codec === 'avro' ? options.registry : undefined, options.systemicRatio);
+    return new WindowScorer(pool, init.codec === 'avro' ? options.registry : undefined, init.systemicRatio);
   }
 
   async score(records: readonly InputRecord[], windowId: string): Promise<ScoredWindow> {
     const started = performance.now();
     const writerSchemas = await this.writerSchemasOf(records);
     const lookupMs = performance.now() - started;
-    const response = await this.pool.request({ ...pack(records, windowId, writerSchemas), giveUpAfter: this.judge.giveUpAfter(records.length) });
+    const response = await this.pool.request(pack(records, windowId, writerSchemas));
     if (!response.ok) throw new StreamscoreError('ERR_PIPELINE_WINDOW_FAILED', `Scoring window ${windowId} failed: ${response.message}`);
     const { model } = response;
     if (model.gaveUp || this.judge.isSystemic(response.rows, model.failedRows)) {
@@ -122,7 +120,7 @@ function spawn(init: WindowWorkerInit): Promise<Worker> {
 }
 
 /** The window as flat arrays (see window-protocol.ts): cheap to clone to the worker. */
-function pack(records: readonly InputRecord[], windowId: string, writerSchemas: [number, string | null][]): Omit<WindowRequest, 'id' | 'giveUpAfter'> {
+function pack(records: readonly InputRecord[], windowId: string, writerSchemas: [number, string | null][]): Omit<WindowRequest, 'id'> {
   const n = records.length;
   const topics: string[] = [];
   const topicIndex = new Uint16Array(n);

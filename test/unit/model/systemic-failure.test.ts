@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { SystemicFailureJudge } from '../../../src/model/systemic-failure.js';
+import { bisectionBudget, SystemicFailureJudge } from '../../../src/model/systemic-failure.js';
 
 describe('SystemicFailureJudge', () => {
   const cases: { name: string; history: [rows: number, failed: number][]; window: [rows: number, failed: number]; systemic: boolean }[] = [
@@ -23,11 +23,12 @@ describe('SystemicFailureJudge', () => {
   }
 
   it('tells bisection to give up only on windows big enough to judge alone', () => {
+    assert.equal(bisectionBudget(19, 0.5, 20), Infinity);
+    assert.equal(bisectionBudget(20, 0.5, 20), 10);
+    assert.equal(bisectionBudget(21, 0.5, 20), 10);
+    assert.equal(bisectionBudget(1000, 0.9, 20), 900);
     const judge = new SystemicFailureJudge(0.5, 20);
-    assert.equal(judge.giveUpAfter(19), Infinity);
-    assert.equal(judge.giveUpAfter(20), 10);
-    assert.equal(judge.giveUpAfter(21), 10);
-    assert.equal(new SystemicFailureJudge(0.9, 20).giveUpAfter(1000), 900);
+    assert.equal(judge.isSystemic(20, bisectionBudget(20, 0.5, 20) + 1), true, 'a window past its budget is systemic on its own');
   });
 
   it('forgets windows once newer ones cover the sample', () => {
