@@ -53,9 +53,10 @@ export async function preloadDataset(kafka: Kafka, admin: Admin, options: Datase
   const existing = await topicOffsets(admin, topic);
   const complete = existing !== undefined && existing.length === options.partitions
     && existing.every((p) => p.low === 0) && existing.reduce((sum, p) => sum + p.high, 0) === options.records;
-  // The local stack's registry keeps schemas in memory: after a restart the topic's records may
-  // carry a schema id it no longer knows (or that now names another schema). Reuse only when the
-  // records carry the id the registry gives the schema now.
+  // A registry that keeps schemas in memory (Testcontainers', or a local stack from before it kept an
+  // H2 file, docs/local-stack.md) forgets them on a restart: the topic's records may then carry a schema
+  // id it no longer knows (or that now names another schema). Reuse only when the records carry the id
+  // the registry gives the schema now.
   if (complete && !options.fresh && sameSchemaId(await firstValue(kafka, topic), sample[0].value)) return describe(true);
   if (existing) {
     await deleteTopics(admin, [topic]);

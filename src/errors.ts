@@ -48,6 +48,8 @@ export const errorCatalogue = {
   ERR_BACKFILL_USAGE: ['fatal', 'streamscore backfill cannot run with the options given (--yes without --restart, --restart without --yes off a terminal, no --topic for a config that reads several topics or a pattern).'],
   ERR_GENERATE_USAGE: ['fatal', 'streamscore generate cannot run with the options given (unknown scenario, an option of the other scenario, no broker or registry, a malformed --start-time).'],
   ERR_GENERATE_TIMESTAMP_REFUSED: ['fatal', "The topic would refuse the run's message timestamps (message.timestamp.before/after.max.ms): pick another --start-time or use --timestamp now."],
+  ERR_STACK_DIR_UNUSABLE: ['fatal', "The local stack's folder cannot be used: its path contains a character (;) that the registry's database URL cannot carry."],
+  ERR_TOPIC_MISMATCH: ['fatal', 'An existing topic differs from what streamscore topics would create (cleanup.policy other than delete, or another partition count than --partitions asks); existing topics are never changed.'],
 } as const satisfies Record<string, readonly [ErrorKind, string]>;
 
 export type ErrorCode = keyof typeof errorCatalogue;

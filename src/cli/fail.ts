@@ -6,7 +6,7 @@ export const EXIT_FATAL = 1;
 export const EXIT_CONFIG = 2;
 
 /** Refusals of what the command line asks for, not failures of the run: exit 2, like a refused configuration. */
-const COMMAND_LINE_REFUSALS: ReadonlySet<ErrorCode> = new Set(['ERR_GENERATE_USAGE', 'ERR_GENERATE_TIMESTAMP_REFUSED', 'ERR_BACKFILL_USAGE']);
+const COMMAND_LINE_REFUSALS: ReadonlySet<ErrorCode> = new Set(['ERR_GENERATE_USAGE', 'ERR_GENERATE_TIMESTAMP_REFUSED', 'ERR_BACKFILL_USAGE', 'ERR_TOPIC_MISMATCH']);
 
 /** Prints one clear error (code and message, no stack trace for known errors) and exits. */
 export function fail(error: unknown): never {

@@ -7,6 +7,8 @@ import { registerDemo } from './demo-command.js';
 import { exitOnCommanderError } from './fail.js';
 import { registerGenerate } from './generate-command.js';
 import { runCommand } from './run-command.js';
+import { registerTail } from './tail-command.js';
+import { registerTopics } from './topics-command.js';
 
 const program = new Command()
   .name('streamscore')
@@ -25,8 +27,10 @@ program.command('check')
   .action(checkCommand);
 
 // These modules each define their command and its options.
+registerTopics(program);
 registerGenerate(program);
 registerBackfill(program);
+registerTail(program);
 registerDemo(program);
 
 await program.parseAsync(process.argv);

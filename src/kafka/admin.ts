@@ -34,7 +34,7 @@ export class KafkaAdmin {
     const existing = new Set(await this.listTopics());
     const missing = topics.filter((t) => !existing.has(t));
     if (missing.length) {
-      throw new StreamscoreError('ERR_TOPIC_MISSING', `Topic(s) ${missing.join(', ')} do not exist; create them first (e.g. kafka-topics.sh --create) — streamscore does not auto-create topics`);
+      throw new StreamscoreError('ERR_TOPIC_MISSING', `Topic(s) ${missing.join(', ')} do not exist; create them first (\`streamscore topics --config <file> --create\` creates a config's topics) — streamscore run and backfill do not auto-create topics`);
     }
   }
 

@@ -27,9 +27,19 @@ export interface TopicTimestampPolicy {
   retentionMs: number;
 }
 
+/** An existing topic as `streamscore topics` compares it (src/topics/topic-plan.ts). */
+export interface TopicDescription {
+  topic: string;
+  partitions: number;
+  /** Replicas of partition 0 (kafkajs' CreateTopics gives every partition the same count). */
+  replicationFactor: number;
+  /** `cleanup.policy` as the broker reports it, e.g. `delete`, `compact` or `compact,delete`. */
+  cleanupPolicy: string;
+}
+
 /**
- * Topic management for the tools around the pipeline (the generator, the demo). The pipeline itself
- * never creates topics (src/kafka/admin.ts refuses a missing one).
+ * Topic management for the tools around the pipeline (`streamscore topics`, the generator, the demo).
+ * The pipeline itself never creates topics (src/kafka/admin.ts refuses a missing one).
  */
 export class TopicAdmin extends AdminClient {
 
@@ -79,6 +89,36 @@ export class TopicAdmin extends AdminClient {
     } catch (error) {
       return (error as Error).message;
     }
+  }
+
+  /**
+   * Partitions, replication factor and cleanup policy of those of `topics` that exist (the others are
+   * absent from the map). One metadata request and one DescribeConfigs request for all of them.
+   */
+  async describeTopics(topics: readonly string[]): Promise<Map<string, TopicDescription>> {
+    const out = new Map<string, TopicDescription>();
+    const existing = await this.existingTopics();
+    const present = [...new Set(topics)].filter((topic) => existing.has(topic));
+    if (present.length === 0) return out;
+    try {
+      const metadata = await this.admin.fetchTopicMetadata({ topics: present });
+      const configs = await this.admin.describeConfigs({
+        includeSynonyms: false,
+        resources: present.map((name) => ({ type: ConfigResourceTypes.TOPIC, name, configNames: ['cleanup.policy'] })),
+      });
+      const policies = new Map(configs.resources.map((r) => [r.resourceName, r.configEntries.find((e) => e.configName === 'cleanup.policy')?.configValue ?? 'delete']));
+      for (const topic of metadata.topics) {
+        out.set(topic.name, {
+          topic: topic.name,
+          partitions: topic.partitions.length,
+          replicationFactor: topic.partitions[0]?.replicas.length ?? 0,
+          cleanupPolicy: policies.get(topic.name) ?? 'delete',
+        });
+      }
+    } catch (error) {
+      throw toKafkaError(error, `Describing topic(s) ${present.join(', ')}`);
+    }
+    return out;
   }
 
   async partitionCount(topic: string): Promise<number> {

@@ -48,6 +48,7 @@ program
       ports: { kafka: options.kafkaPort, controller: options.controllerPort, registry: options.registryPort },
       log: progress,
     });
+    for (const warning of result.warnings) process.stderr.write(`warning: ${warning}\n`);
     const status = await stackStatus();
     const verb = result.startedNow ? 'up' : 'already up, reused';
     process.stdout.write(`stack ${verb} in ${(result.elapsedMs / 1000).toFixed(1)} s\n`);

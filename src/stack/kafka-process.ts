@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { appendFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { StreamscoreError } from '../errors.js';
@@ -81,6 +81,24 @@ export function writeKafkaConfig(paths: StackPaths, ports: StackPorts): { proper
   writeFileSync(properties, kafkaServerProperties(paths, ports));
   writeFileSync(log4j, LOG4J2_YAML);
   return { properties, log4j };
+}
+
+/**
+ * The topics whose partitions Kafka's data folder holds, internal ones (`__consumer_offsets`,
+ * `__transaction_state`, `__cluster_metadata`) left out. A partition is a folder `<topic>-<partition>`;
+ * a deleted one is renamed `<topic>-<partition>.<id>-delete` until the broker removes it, and is not counted.
+ */
+export function kafkaDataTopics(paths: StackPaths): string[] {
+  let entries: string[];
+  try {
+    entries = readdirSync(paths.kafkaData, { withFileTypes: true }).filter((entry) => entry.isDirectory()).map((entry) => entry.name);
+  } catch {
+    return [];
+  }
+  const topics = entries
+    .map((name) => /^(.+)-\d+$/.exec(name)?.[1])
+    .filter((topic): topic is string => topic !== undefined && !topic.startsWith('__'));
+  return [...new Set(topics)].sort();
 }
 
 /** True once `kafka-storage format` has run on the data folder. */

@@ -16,7 +16,13 @@ export interface StackPaths {
   data: string;
   kafkaData: string;
   kafkaConfigDir: string;
+  /** The registry's working and temporary folder (its java.io.tmpdir). */
   registryWorkDir: string;
+  /**
+   * The registry's database, an H2 file (`<this>.mv.db`): the schemas and their ids. Under `data/`
+   * like Kafka's log dirs, so the two live and are wiped together (docs/local-stack.md "Schemas").
+   */
+  registryDb: string;
   kafkaLog: string;
   registryLog: string;
   state: string;
@@ -36,7 +42,8 @@ export function findRepoRoot(start: string = dirname(fileURLToPath(import.meta.u
   }
 }
 
-export function stackPaths(stackDir?: string): StackPaths {
+/** The paths of the stack in `stackDir` (default $STREAMSCORE_STACK_DIR, else `<repo>/.stack`); `cacheDir` defaults to its `cache/`. */
+export function stackPaths(stackDir?: string, cacheDir?: string): StackPaths {
   const repoRoot = findRepoRoot();
   const root = resolve(stackDir ?? process.env.STREAMSCORE_STACK_DIR ?? join(repoRoot, '.stack'));
   const data = join(root, 'data');
@@ -45,12 +52,13 @@ export function stackPaths(stackDir?: string): StackPaths {
     root,
     repoRoot,
     pom: join(repoRoot, 'scripts', 'stack', 'pom.xml'),
-    cache: join(root, 'cache'),
+    cache: cacheDir === undefined ? join(root, 'cache') : resolve(cacheDir),
     logs,
     data,
     kafkaData: join(data, 'kafka'),
     kafkaConfigDir: join(root, 'config'),
     registryWorkDir: join(data, 'registry'),
+    registryDb: join(data, 'registry-db', 'registry'),
     kafkaLog: join(logs, 'kafka.log'),
     registryLog: join(logs, 'registry.log'),
     state: join(root, 'state.json'),

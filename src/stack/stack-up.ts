@@ -2,14 +2,14 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { probeKafkaMetadata, warmUpTransactions } from '../kafka/admin-probe.js';
 import { StreamscoreError } from '../errors.js';
 import { ensureArtifacts } from './artifacts.js';
-import { formatKafkaStorage, isKafkaFormatted, newClusterId, startKafka, writeKafkaConfig } from './kafka-process.js';
+import { formatKafkaStorage, isKafkaFormatted, kafkaDataTopics, newClusterId, startKafka, writeKafkaConfig } from './kafka-process.js';
 import { withStackLock } from './lock.js';
 import { stackPaths, type StackPaths } from './paths.js';
 import { choosePorts, requirePortFree, STACK_HOST, type StackPorts } from './ports.js';
 import { findStackJava } from './prerequisites.js';
 import { isAlive, listeningPorts, stopProcess } from './processes.js';
 import { waitUntilReady } from './readiness.js';
-import { probeRegistry, registryUrl, startRegistry } from './registry-process.js';
+import { hasRegistryDatabase, probeRegistry, registryUrl, startRegistry } from './registry-process.js';
 import { runningPid } from './services.js';
 import { readState, writeState, type ServiceName, type StackState } from './state.js';
 
@@ -19,6 +19,11 @@ export interface StackUpOptions {
   fresh?: boolean;
   /** The stack folder; default $STREAMSCORE_STACK_DIR, else `<repo>/.stack`. */
   stackDir?: string;
+  /**
+   * Where the artifacts are cached; default `<stack folder>/cache`. A second stack (a test's own) can
+   * share the first one's cache instead of unpacking the registry again.
+   */
+  cacheDir?: string;
   /** Ports to use when the stack is created (first start or `fresh`); default: free ports from the OS. */
   ports?: Partial<StackPorts>;
   /**
@@ -46,6 +51,8 @@ export interface StackUpResult {
   /** The `.stack/env` file written with KAFKA_BROKERS and SCHEMA_REGISTRY_URL. */
   envFile: string;
   elapsedMs: number;
+  /** Things a person should know that did not stop the start (the CLI prints them as `warning: …`). */
+  warnings: string[];
 }
 
 const DEFAULT_DEADLINES = { kafkaMs: 90_000, registryMs: 120_000, warmUpMs: 60_000 };
@@ -97,6 +104,7 @@ async function bringUp(paths: StackPaths, options: StackUpOptions): Promise<Stac
   const running = { kafka: runningPid('kafka', paths, state), registry: runningPid('registry', paths, state) };
   const services: Record<ServiceName, 'started' | 'reused'> = { kafka: 'reused', registry: 'reused' };
   const startedPids: number[] = [];
+  const warnings: string[] = [];
   let waits: Promise<void>[] = [];
   try {
     if (running.kafka === undefined || running.registry === undefined) {
@@ -126,6 +134,16 @@ async function bringUp(paths: StackPaths, options: StackUpOptions): Promise<Stac
         log(`started kafka (pid ${pid}, Java ${java.kafka.major}), log ${paths.kafkaLog}`);
       }
       if (running.registry === undefined) {
+        const kept = kafkaDataTopics(paths);
+        if (!hasRegistryDatabase(paths) && kept.length > 0) {
+          // A stack created before the registry kept its schemas: the records kept name ids that a new,
+          // empty registry hands out again to other schemas.
+          warnings.push(
+            `Kafka keeps topics from an earlier run (${kept.slice(0, 3).join(', ')}${kept.length > 3 ? `, … ${kept.length} in all` : ''}) but the registry has no database yet ` +
+              `(a stack created before the registry kept its schemas): their records name schema ids the registry will give to other schemas; ` +
+              '`npm run stack -- up --fresh` starts both clean',
+          );
+        }
         const pid = startRegistry(paths, java.registry.path, artifacts.registryJar, {
           http: state.ports.registry,
           management: state.ports.registryManagement,
@@ -216,7 +234,7 @@ async function bringUp(paths: StackPaths, options: StackUpOptions): Promise<Stac
   }
   writeState(paths.state, latest);
   writeFileSync(paths.env, `KAFKA_BROKERS=${brokers.join(',')}\nSCHEMA_REGISTRY_URL=${result.registryUrl}\n`);
-  return { ...result, startedNow, services, elapsedMs: Date.now() - started };
+  return { ...result, startedNow, services, elapsedMs: Date.now() - started, warnings };
 }
 
 /**
@@ -225,6 +243,6 @@ async function bringUp(paths: StackPaths, options: StackUpOptions): Promise<Stac
  * warm-up transaction, and the registry answers `GET /subjects`.
  */
 export async function stackUp(options: StackUpOptions = {}): Promise<StackUpResult> {
-  const paths = stackPaths(options.stackDir);
+  const paths = stackPaths(options.stackDir, options.cacheDir);
   return withStackLock(paths.lock, () => bringUp(paths, options));
 }

@@ -151,6 +151,12 @@ async function startKafkaContainer(): Promise<{ container: StartedTestContainer;
   return { container, brokers };
 }
 
+/**
+ * The registry keeps its default in-memory storage here: both containers are started for one test run
+ * and stopped together at its end (neither has a volume), so the schemas already live exactly as long as
+ * the broker's data, which is the property the local stack's H2 file and docker-compose's kafkasql storage
+ * give (docs/local-stack.md "Schemas"). A test that restarts the registry alone must use the local stack.
+ */
 async function startRegistryContainer(): Promise<{ container: StartedTestContainer; registryUrl: string }> {
   const { GenericContainer, Wait } = await import('testcontainers');
   const container = await new GenericContainer(REGISTRY_IMAGE)

@@ -100,6 +100,12 @@ describe('docker-compose.yml', () => {
     assert.equal(kafkaEnv.KAFKA_AUTO_CREATE_TOPICS_ENABLE, 'false');
     assert.match(kafkaEnv.KAFKA_ADVERTISED_LISTENERS ?? '', /PLAINTEXT:\/\/kafka:9092/);
 
+    // The registry keeps its schemas in the broker (kafkasql), so they last as long as the records naming their ids.
+    const registry = compose.services.registry;
+    assert.equal(registry.environment?.APICURIO_STORAGE_KIND, 'kafkasql', 'registry storage in Kafka, not in memory');
+    assert.equal(registry.environment?.APICURIO_KAFKASQL_BOOTSTRAP_SERVERS, 'kafka:9092');
+    assert.equal(registry.depends_on?.kafka?.condition, 'service_healthy', 'the registry starts once the broker it stores into answers');
+
     const app = compose.services.streamscore;
     assert.ok(app.build !== undefined, 'streamscore is built from the repository');
     assert.equal(app.environment?.KAFKA_BROKERS, 'kafka:9092');

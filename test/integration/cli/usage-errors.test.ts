@@ -20,6 +20,8 @@ const commanderRefusals: { name: string; args: string[]; message: RegExp }[] = [
   { name: 'generate without its scenario', args: ['generate'], message: /^error: missing required argument 'scenario'$/m },
   { name: 'backfill with a bad --window-records', args: ['backfill', '--config', 'x.yaml', '--from', 'earliest', '--to', 'latest', '--window-records', '0'], message: /^error: option '--window-records <n>' argument '0' is invalid\. expected a whole number ≥ 1, got "0"$/m },
   { name: 'demo with a --scenario it does not have', args: ['demo', '--scenario', 'nope'], message: /^error: option '--scenario <name>' argument 'nope' is invalid\. Allowed choices are both, iot, fraud\.$/m },
+  { name: 'topics with a bad --partitions', args: ['topics', '--config', 'x.yaml', '--partitions', '0'], message: /^error: option '--partitions <n>' argument '0' is invalid\. expected a whole number ≥ 1, got "0"$/m },
+  { name: 'tail with a bad --max', args: ['tail', '--config', 'x.yaml', '--max', 'x'], message: /^error: option '-n, --max <n>' argument 'x' is invalid\. expected a whole number ≥ 0, got "x"$/m },
   { name: 'an unknown command', args: ['nope'], message: /^error: unknown command 'nope'$/m },
 ];
 

@@ -10,7 +10,7 @@ import { PrivateKafka } from '../../support/private-kafka.js';
 import { StreamscoreProcess, writeConfig } from '../../support/streamscore-process.js';
 
 // The broker is this test's own, since it gets killed; the registry stays the shared one (the local
-// stack's Apicurio keeps its schemas in memory, so it does not depend on any broker).
+// stack's Apicurio keeps its schemas in an H2 file, not in Kafka, so it does not depend on any broker).
 const env = useTestEnvironment();
 
 const PARTITIONS = 3;
