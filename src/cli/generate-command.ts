@@ -4,6 +4,7 @@ import { DEFAULT_TOPICS, runGenerate, type GenerateOptions } from '../generate/g
 import { parseStartTime } from '../generate/event-times.js';
 import type { ProduceProgress, ProduceSummary } from '../generate/produce.js';
 import { isScenarioName, SCENARIO_NAMES, type ScenarioName } from '../generate/scenarios.js';
+import { LOCAL_STACK_ENV_HINT } from './connect-admin.js';
 import { fail, refuse } from './fail.js';
 import { brokerList, formatCount, fraction, nonNegativeInteger, nonNegativeNumber, positiveInteger, toolLogger } from './option-parsers.js';
 import { EXIT_INTERRUPTED, onStopSignals } from './stop-signals.js';
@@ -26,7 +27,6 @@ interface GenerateFlags {
 }
 
 const POSITIVE_NAMES = { iot: 'anomalies', fraud: 'frauds' } as const satisfies Record<ScenarioName, string>;
-const ENV_HINT = 'for the local stack: set -a; . .stack/env; set +a';
 
 /** `streamscore generate <scenario>`: scenario records as Avro to a Kafka topic, ground truth in headers. */
 export function registerGenerate(program: Command): void {
@@ -54,7 +54,7 @@ Examples:
   streamscore generate iot --start-time 2026-11-28T00:00:00Z --count 5000 --schema-version 2
 
 Ground truth goes in headers (streamscore.truth.anomaly|fraud = "1"/"0", streamscore.truth.kind), never in the value.
-The topic must exist. Endpoints: --brokers/--registry, else KAFKA_BROKERS/SCHEMA_REGISTRY_URL (${ENV_HINT}).`)
+The topic must exist. Endpoints: --brokers/--registry, else KAFKA_BROKERS/SCHEMA_REGISTRY_URL (${LOCAL_STACK_ENV_HINT}).`)
     .action(generateCommand);
 }
 
@@ -101,8 +101,8 @@ function toOptions(scenario: string, flags: GenerateFlags): GenerateOptions {
   }
   const brokers = flags.brokers ?? brokerListFromEnv();
   const registryUrl = flags.registry ?? process.env.SCHEMA_REGISTRY_URL?.trim();
-  if (!brokers?.length) refuse('ERR_GENERATE_USAGE', `no Kafka brokers: pass --brokers or set KAFKA_BROKERS (${ENV_HINT})`);
-  if (!registryUrl) refuse('ERR_GENERATE_USAGE', `no schema registry: pass --registry or set SCHEMA_REGISTRY_URL (${ENV_HINT})`);
+  if (!brokers?.length) refuse('ERR_GENERATE_USAGE', `no Kafka brokers: pass --brokers or set KAFKA_BROKERS (${LOCAL_STACK_ENV_HINT})`);
+  if (!registryUrl) refuse('ERR_GENERATE_USAGE', `no schema registry: pass --registry or set SCHEMA_REGISTRY_URL (${LOCAL_STACK_ENV_HINT})`);
   let startTime: number | undefined;
   if (flags.startTime !== undefined) {
     startTime = parseStartTime(flags.startTime, Date.now());

@@ -6,12 +6,11 @@ import { Registry } from '../codec/registry.js';
 import { loadConfig } from '../config/load.js';
 import type { StreamscoreConfig } from '../config/types.js';
 import { StreamscoreError } from '../errors.js';
-import { createKafka } from '../kafka/client.js';
-import { TopicAdmin } from '../kafka/topic-admin.js';
 import { TopicReader } from '../kafka/topic-reader.js';
 import type { InputRecord } from '../records/types.js';
+import { connectAdmin, LOCAL_STACK_ENV_HINT } from './connect-admin.js';
 import { fail } from './fail.js';
-import { positiveInteger, toolLogger } from './option-parsers.js';
+import { positiveInteger } from './option-parsers.js';
 import { onStopSignals } from './stop-signals.js';
 
 interface TailFlags {
@@ -20,7 +19,6 @@ interface TailFlags {
   topic?: string;
 }
 
-const ENV_HINT = 'for the local stack: set -a; . .stack/env; set +a';
 
 /** `streamscore tail`: the predictions as a downstream consumer sees them, one JSON line each. */
 export function registerTail(program: Command): void {
@@ -38,7 +36,7 @@ Each line: the prediction's own topic, partition, offset and key, then its field
 the input record's coordinates, the model, the window, score, label and flag. Only committed
 transactions are read (read_committed), so every line is a prediction streamscore has committed, once.
 Waits for more until --max is reached or Ctrl-C; exit 0 either way. A group of its own, never committed.
-Endpoints: KAFKA_BROKERS and SCHEMA_REGISTRY_URL override the config (${ENV_HINT}).`)
+Endpoints: KAFKA_BROKERS and SCHEMA_REGISTRY_URL override the config (${LOCAL_STACK_ENV_HINT}).`)
     .action(tailCommand);
 }
 
@@ -60,15 +58,14 @@ async function tailCommand(flags: TailFlags): Promise<void> {
     fail(error);
   }
   const topic = flags.topic ?? config.output.topic;
-  const kafka = createKafka({ ...config.kafka, clientId: `${config.kafka.clientId}-tail` }, toolLogger());
-  const admin = new TopicAdmin(kafka);
+  let connected: Awaited<ReturnType<typeof connectAdmin>>;
   try {
-    try {
-      await admin.connect();
-    } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      throw new StreamscoreError('ERR_KAFKA_TRANSIENT', `${message} (brokers ${config.kafka.brokers.join(',')}; ${ENV_HINT})`, { cause: error });
-    }
+    connected = await connectAdmin(config, 'tail');
+  } catch (error) {
+    fail(error);
+  }
+  const { kafka, admin } = connected;
+  try {
     if (!(await admin.existingTopics()).has(topic)) {
       throw new StreamscoreError('ERR_TOPIC_MISSING', `Topic ${topic} does not exist; create the config's topics with: streamscore topics --config ${flags.config} --create`);
     }

@@ -2,11 +2,11 @@ import type { Command } from 'commander';
 import { loadConfig } from '../config/load.js';
 import type { StreamscoreConfig } from '../config/types.js';
 import { StreamscoreError } from '../errors.js';
-import { createKafka } from '../kafka/client.js';
-import { TopicAdmin, type TopicDescription } from '../kafka/topic-admin.js';
+import type { TopicAdmin, TopicDescription } from '../kafka/topic-admin.js';
 import { checkTopics, DEFAULT_PARTITIONS, planTopics, type TopicCheck } from '../topics/topic-plan.js';
+import { connectAdmin, LOCAL_STACK_ENV_HINT } from './connect-admin.js';
 import { fail } from './fail.js';
-import { positiveInteger, toolLogger } from './option-parsers.js';
+import { positiveInteger } from './option-parsers.js';
 
 interface TopicsFlags {
   config: string;
@@ -14,7 +14,6 @@ interface TopicsFlags {
   partitions?: number;
 }
 
-const ENV_HINT = 'for the local stack: set -a; . .stack/env; set +a';
 
 /** `streamscore topics`: the topics a configuration needs; `--create` creates the missing ones. */
 export function registerTopics(program: Command): void {
@@ -32,7 +31,7 @@ Examples:
 Exit codes: 0 every topic exists as it should (after --create: created); 1 some are missing (without --create),
 or the broker failed; 2 the configuration or command line is refused, or an existing topic differs
 (cleanup.policy other than delete, or another count than --partitions asks): nothing is created then.
-Endpoints: KAFKA_BROKERS overrides the config's kafka.brokers (${ENV_HINT}). See docs/operations.md.`)
+Endpoints: KAFKA_BROKERS overrides the config's kafka.brokers (${LOCAL_STACK_ENV_HINT}). See docs/operations.md.`)
     .action(topicsCommand);
 }
 
@@ -43,14 +42,13 @@ async function topicsCommand(flags: TopicsFlags): Promise<void> {
   } catch (error) {
     fail(error);
   }
-  const admin = new TopicAdmin(createKafka({ ...config.kafka, clientId: `${config.kafka.clientId}-topics` }, toolLogger()));
+  let admin: TopicAdmin;
   try {
-    try {
-      await admin.connect();
-    } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      throw new StreamscoreError('ERR_KAFKA_TRANSIENT', `${message} (brokers ${config.kafka.brokers.join(',')}; ${ENV_HINT})`, { cause: error });
-    }
+    ({ admin } = await connectAdmin(config, 'topics'));
+  } catch (error) {
+    fail(error);
+  }
+  try {
     const plan = planTopics(config, [...(await admin.existingTopics())], { partitions: flags.partitions });
     let found = await admin.describeTopics(plan.topics.map((t) => t.topic));
     const checks = checkTopics(plan, found, flags.partitions !== undefined);
