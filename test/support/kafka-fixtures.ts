@@ -1,16 +1,36 @@
 import { Kafka, logLevel, type IHeaders } from 'kafkajs';
 import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
+import { waitFor } from './environment.js';
 
 /** Direct kafkajs access for tests: an independent check of what the product wrote. */
 export function kafkaFor(brokers: string[]): Kafka {
   return new Kafka({ clientId: 'streamscore-test', brokers, logLevel: logLevel.NOTHING, retry: { retries: 10 } });
 }
 
+/** Errors a broker answers for a topic it has just created, until its metadata cache has the topic and its leaders. */
+const NOT_YET = new Set(['UNKNOWN_TOPIC_OR_PARTITION', 'LEADER_NOT_AVAILABLE']);
+
+/**
+ * Creates the topics and waits until every partition has a leader. Not kafkajs' `waitForLeaders`: it
+ * gives up on UNKNOWN_TOPIC_OR_PARTITION, which a KRaft broker answers until the new topic reaches its
+ * metadata cache, and a freshly started broker (PrivateKafka) sometimes did (broker-outage.test.ts
+ * failed in its set-up once in 30 runs).
+ */
 export async function createTopics(brokers: string[], topics: { topic: string; partitions: number }[]): Promise<void> {
   const admin = kafkaFor(brokers).admin();
   await admin.connect();
   try {
-    await admin.createTopics({ topics: topics.map((t) => ({ topic: t.topic, numPartitions: t.partitions, replicationFactor: 1 })), waitForLeaders: true });
+    await admin.createTopics({ topics: topics.map((t) => ({ topic: t.topic, numPartitions: t.partitions, replicationFactor: 1 })), waitForLeaders: false });
+    const wanted = new Map(topics.map((t) => [t.topic, t.partitions]));
+    await waitFor(async () => {
+      try {
+        const { topics: found } = await admin.fetchTopicMetadata({ topics: [...wanted.keys()] });
+        return found.every((t) => t.partitions.length === wanted.get(t.name) && t.partitions.every((p) => p.leader >= 0));
+      } catch (error) {
+        if (NOT_YET.has((error as { type?: string }).type ?? '')) return false;
+        throw error;
+      }
+    }, { timeoutMs: 30_000, what: `leaders for ${[...wanted.keys()].join(', ')}`, intervalMs: 100 });
   } finally {
     await admin.disconnect();
   }
