@@ -6,7 +6,7 @@
  * end-to-end latency at fractions of the pipeline's maximum rate. Writes bench/results/<time>.json
  * and the results section of docs/benchmarks.md, and prints the same tables.
  */
-import '../src/kafka/read-committed-fix.js'; // before anything loads kafkajs: its read_committed filter is fixed there
+import '../src/kafka/kafkajs/patches.js'; // the baselines use raw kafkajs: its version check and fixes first
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { LATENCY_CASE, runLatencyCase, type LatencyRun } from './cases/latency.js';

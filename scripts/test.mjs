@@ -119,9 +119,10 @@ if (needsEnvironment) {
   );
 }
 
-// Every test process (and each streamscore it starts) loads the kafkajs read_committed fix before
-// kafkajs itself, so tests that read with kafkajs directly judge with the same, correct filter.
-const fix = pathToFileURL(join(repoRoot, 'dist', 'src', 'kafka', 'read-committed-fix.js')).href;
+// Every test process loads the kafkajs version check and fixes before kafkajs itself, so the few
+// tests that use kafkajs directly (to test the broker or the patches) judge with the same, correct
+// read_committed filter. streamscore's own modules load them by structure (src/kafka/kafkajs/patches.ts).
+const fix = pathToFileURL(join(repoRoot, 'dist', 'src', 'kafka', 'kafkajs', 'patches.js')).href;
 childEnv.NODE_OPTIONS = `${childEnv.NODE_OPTIONS ?? ''} --import=${fix}`.trim();
 
 const args = ['--test', '--test-concurrency=1', '--test-reporter=spec', ...files.map((file) => relative(repoRoot, file))];

@@ -1,4 +1,4 @@
-import { PartitionProducer } from '../../src/kafka/partition-producer.js';
+import { PartitionProducer } from '../../src/kafka/kafkajs/partition-producer.js';
 import { percentile } from '../stats.js';
 import { benchKafka } from '../kafka.js';
 import { runCopyLoop } from './copy-loop.js';
@@ -25,10 +25,9 @@ export async function runCopyEos(spec: CopySpec): Promise<CaseResult> {
       kafka, groupId: spec.groupId, inputTopic: spec.inputTopic, window: spec.window, expectedRecords: spec.expectedRecords, meter,
       async processPartition(partition, records) {
         const started = performance.now();
-        await producers.get(partition)!.commit(spec.groupId, {
-          topic: spec.inputTopic,
-          partition,
-          nextOffset: (BigInt(records[records.length - 1].offset) + 1n).toString(),
+        await producers.get(partition)!.commit({
+          groupId: spec.groupId,
+          offsets: [{ topic: spec.inputTopic, partition, nextOffset: (BigInt(records[records.length - 1].offset) + 1n).toString() }],
           outputs: [{ topic: spec.outputTopic, messages: records.map((r) => ({ key: r.key, value: r.value, headers: {} })) }],
         });
         commitMs.push(performance.now() - started);

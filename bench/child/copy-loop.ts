@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Consumer, Kafka } from 'kafkajs';
 import { systemClock } from '../../src/clock.js';
-import { FETCH_LIMITS } from '../../src/kafka/input-consumer.js';
+import { FETCH_LIMITS } from '../../src/kafka/kafkajs/input-consumer.js';
 import { WindowPolicy } from '../../src/window/window-policy.js';
 import type { CaseWindow } from './protocol.js';
 import type { Meter } from './meter.js';

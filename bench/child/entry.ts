@@ -2,7 +2,7 @@
  * The case child: `fork(dist/bench/child/entry.js)`. Waits for one `run` message, runs that
  * case, sends its result and exits. Its CPU time and peak RSS are the case's own.
  */
-import '../../src/kafka/read-committed-fix.js'; // before anything loads kafkajs: its read_committed filter is fixed there
+import '../../src/kafka/kafkajs/patches.js'; // the baselines use raw kafkajs: its version check and fixes first
 import { runCopyEos } from './copy-eos.js';
 import { runCopyRaw } from './copy-raw.js';
 import { runPipeline } from './pipeline-run.js';

@@ -1,7 +1,7 @@
 import { systemClock } from '../clock.js';
 import type { StreamscoreConfig } from '../config/types.js';
 import { StreamscoreError } from '../errors.js';
-import type { GroupOffsets } from '../kafka/group-offsets.js';
+import type { GroupOffsetsStore } from '../kafka/types.js';
 import { startService, type RunningService, type ServiceOptions } from '../pipeline/service.js';
 import type { BackfillIdentity } from './identity.js';
 import { planBounds, type BackfillPlan } from './plan.js';
@@ -27,7 +27,7 @@ export interface ExecuteInputs {
   identity: BackfillIdentity;
   maxRate?: number;
   perPartition: boolean;
-  groups: GroupOffsets;
+  groups: GroupOffsetsStore;
 }
 
 export interface ExecuteResult {

@@ -1,5 +1,5 @@
 import { StreamscoreError } from '../errors.js';
-import type { GroupOffset, GroupOffsets } from '../kafka/group-offsets.js';
+import type { GroupOffset, GroupOffsetsStore } from '../kafka/types.js';
 import type { BackfillIdentity } from './identity.js';
 import type { BackfillPlan } from './plan.js';
 
@@ -68,7 +68,7 @@ export function decodePlan(topic: string, offsets: GroupOffset[], group: string)
 
 /** Reads and writes the plan of one backfill. */
 export class PlanStore {
-  constructor(private readonly groups: GroupOffsets, private readonly identity: BackfillIdentity) {}
+  constructor(private readonly groups: GroupOffsetsStore, private readonly identity: BackfillIdentity) {}
 
   async load(topic: string): Promise<StoredPlan | undefined> {
     return decodePlan(topic, await this.groups.fetch(this.identity.planGroup, topic), this.identity.planGroup);

@@ -1,10 +1,9 @@
 import type { Logger } from 'pino';
 import type { StreamscoreConfig } from '../config/types.js';
 import { StreamscoreError } from '../errors.js';
-import { KafkaAdmin } from '../kafka/admin.js';
-import { createKafka } from '../kafka/client.js';
-import { toKafkaError } from '../kafka/errors.js';
-import { GroupNotEmptyError, GroupOffsets, type GroupOffset } from '../kafka/group-offsets.js';
+import { asKafkaError, GroupNotEmptyError } from '../kafka/errors.js';
+import { openKafkaClient } from '../kafka/open-client.js';
+import type { GroupOffset, GroupOffsetsStore, OffsetsAdmin } from '../kafka/types.js';
 import { preflight } from '../pipeline/service.js';
 import { backfillConfig } from './backfill-config.js';
 import { executeBackfill } from './execute-backfill.js';
@@ -74,13 +73,13 @@ export function committedMap(offsets: GroupOffset[]): Map<number, bigint> {
 export async function runBackfill(request: BackfillRequest, io: BackfillIo): Promise<BackfillResult> {
   checkBounds(request.topic, request.from, request.to);
   const identity = backfillIdentity(request.config.appId, request.id ?? defaultBackfillId(request.configPath, request.topic, request.from, request.to));
-  const kafka = createKafka(request.config.kafka, io.logger, '-backfill');
-  const admin = new KafkaAdmin(kafka);
-  const groups = new GroupOffsets(kafka);
+  const kafka = openKafkaClient(request.config.kafka, io.logger, '-backfill');
+  const admin = kafka.admin();
+  const groups = kafka.groupOffsets();
   try {
     await admin.connect();
   } catch (error) {
-    throw toKafkaError(error, `Connecting to ${request.config.kafka.brokers.join(',')}`);
+    throw asKafkaError(error, `Connecting to ${request.config.kafka.brokers.join(',')}`);
   }
   await groups.connect();
   try {
@@ -91,7 +90,7 @@ export async function runBackfill(request: BackfillRequest, io: BackfillIo): Pro
   }
 }
 
-async function prepareAndRun(request: BackfillRequest, io: BackfillIo, identity: BackfillIdentity, admin: KafkaAdmin, groups: GroupOffsets): Promise<BackfillResult> {
+async function prepareAndRun(request: BackfillRequest, io: BackfillIo, identity: BackfillIdentity, admin: OffsetsAdmin, groups: GroupOffsetsStore): Promise<BackfillResult> {
   const { topic } = request;
   const store = new PlanStore(groups, identity);
   await admin.requireTopics([topic]);
@@ -156,7 +155,7 @@ function describeState(state: BackfillState): string {
 }
 
 /** --restart: after confirmation, deletes the backfill's group and then its stored plan; a running backfill keeps both. */
-async function restart(io: BackfillIo, identity: BackfillIdentity, store: PlanStore, groups: GroupOffsets, topic: string): Promise<boolean> {
+async function restart(io: BackfillIo, identity: BackfillIdentity, store: PlanStore, groups: GroupOffsetsStore, topic: string): Promise<boolean> {
   const committed = await groups.fetch(identity.group, topic);
   const stored = await store.load(topic).catch(() => undefined);
   if (!committed.length && !stored) {

@@ -1,5 +1,4 @@
 /** The commands of the `streamscore` executable (loaded by main.ts once the signal listeners are in place). */
-import '../kafka/read-committed-fix.js'; // must run before kafkajs loads
 import { Command } from 'commander';
 import { registerBackfill } from './backfill-command.js';
 import { checkCommand } from './check-command.js';

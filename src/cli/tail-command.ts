@@ -6,7 +6,6 @@ import { Registry } from '../codec/registry.js';
 import { loadConfig } from '../config/load.js';
 import type { StreamscoreConfig } from '../config/types.js';
 import { StreamscoreError } from '../errors.js';
-import { TopicReader } from '../kafka/topic-reader.js';
 import type { InputRecord } from '../records/types.js';
 import { connectAdmin, LOCAL_STACK_ENV_HINT } from './connect-admin.js';
 import { fail } from './fail.js';
@@ -76,7 +75,7 @@ async function tailCommand(flags: TailFlags): Promise<void> {
   await admin.disconnect();
 
   const decoder = new AvroDecoder(predictionType, new Registry({ url: config.schemaRegistry.url!, username: config.schemaRegistry.username, password: config.schemaRegistry.password }));
-  const reader = new TopicReader(kafka, { isolation: 'read_committed', groupPrefix: `${config.appId}.tail` });
+  const reader = kafka.topicReader({ isolation: 'read_committed', groupPrefix: `${config.appId}.tail` });
   const max = flags.max ?? Number.POSITIVE_INFINITY;
   let printed = 0;
   let stopped = false;

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { loadConfig } from '../config/load.js';
 import type { StreamscoreConfig } from '../config/types.js';
 import { StreamscoreError } from '../errors.js';
-import type { TopicAdmin, TopicDescription } from '../kafka/topic-admin.js';
+import type { TopicAdmin, TopicDescription } from '../kafka/types.js';
 import { checkTopics, DEFAULT_PARTITIONS, planTopics, type TopicCheck } from '../topics/topic-plan.js';
 import { connectAdmin, LOCAL_STACK_ENV_HINT } from './connect-admin.js';
 import { fail } from './fail.js';

@@ -63,6 +63,11 @@ export const configSchema = {
       description: 'Connection to the Kafka cluster.',
       properties: {
         brokers: { type: 'array', items: { type: 'string', minLength: 1 }, minItems: 1, description: 'Bootstrap brokers `host:port`. Env `KAFKA_BROKERS` (comma-separated) overrides.' },
+        client: {
+          enum: ['kafkajs', 'platformatic'],
+          default: 'kafkajs',
+          description: 'The Kafka client library. `kafkajs` commits one transaction per input partition per window (no KIP-447); `platformatic` (@platformatic/kafka) commits a whole window in one transaction, fenced by the consumer group generation (KIP-447). docs/architecture.md, "The Kafka seam".',
+        },
         clientId: { type: 'string', default: 'streamscore', description: 'Kafka client id.' },
         ssl: { type: ['boolean', 'object'], default: false, description: 'TLS: `true`, or kafkajs/Node TLS options (ca, cert, key, rejectUnauthorized).' },
         sasl: {

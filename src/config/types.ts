@@ -1,3 +1,4 @@
+import type { KafkaClientName } from '../kafka/types.js';
 /** The validated configuration, defaults applied. Mirrors src/config/schema.ts. */
 
 export type ColumnDtype = 'float32' | 'float64' | 'int64' | 'bool' | 'category';
@@ -27,6 +28,7 @@ export interface StreamscoreConfig {
   appId: string;
   kafka: {
     brokers: string[];
+    client: KafkaClientName;
     clientId: string;
     ssl: boolean | Record<string, unknown>;
     sasl?: { mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512'; username?: string; password?: string };

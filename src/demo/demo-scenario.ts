@@ -7,7 +7,7 @@ import { parse as parseYaml } from 'yaml';
 import { validateConfig } from '../config/load.js';
 import type { StreamscoreConfig } from '../config/types.js';
 import type { ScenarioName } from '../generate/scenarios.js';
-import type { TopicSpec } from '../kafka/topic-admin.js';
+import type { TopicSpec } from '../kafka/types.js';
 import { packageFile, packageRoot } from '../package-files.js';
 
 /** The shipped configuration of each scenario. */

@@ -14,7 +14,7 @@
  * time a number of records spans depends on where it starts: spans are computed by generating the
  * records (scanEventTimes), never estimated from an average.
  */
-import type { TopicTimestampPolicy } from '../kafka/topic-admin.js';
+import type { TopicTimestampPolicy } from '../kafka/types.js';
 import { createScenarioGenerator, type ScenarioName, type ScenarioOptions } from './scenarios.js';
 
 export interface EventTimeSpan {

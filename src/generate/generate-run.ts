@@ -7,9 +7,7 @@ import type { Logger } from 'pino';
 import { systemClock } from '../clock.js';
 import { Registry } from '../codec/registry.js';
 import { StreamscoreError } from '../errors.js';
-import { createKafka } from '../kafka/client.js';
-import { RecordProducer } from '../kafka/record-producer.js';
-import { TopicAdmin } from '../kafka/topic-admin.js';
+import { openKafkaClient, toolKafkaSettings } from '../kafka/open-client.js';
 import { planEventTimes } from './event-times.js';
 import { produceRecords, type ProduceProgress, type ProduceSummary } from './produce.js';
 import { createScenarioEncoder, type SchemaVersion } from './record-encoder.js';
@@ -64,12 +62,9 @@ export type GenerateResult =
   | { ok: false; refusal: string; plan?: GeneratePlan; summary?: ProduceSummary };
 
 export async function runGenerate(options: GenerateOptions, hooks: GenerateHooks): Promise<GenerateResult> {
-  const kafka = createKafka(
-    { brokers: options.brokers, clientId: `streamscore-generate-${options.scenario}`, ssl: false, connectionTimeoutMs: 3000, sessionTimeoutMs: 30_000, heartbeatIntervalMs: 3000, transactionTimeoutMs: 60_000 },
-    hooks.logger,
-  );
-  const admin = new TopicAdmin(kafka);
-  const producer = new RecordProducer(kafka);
+  const kafka = openKafkaClient(toolKafkaSettings(options.brokers, `streamscore-generate-${options.scenario}`), hooks.logger);
+  const admin = kafka.topicAdmin();
+  const producer = kafka.recordProducer();
   try {
     await admin.connect();
     if (!(await admin.existingTopics()).has(options.topic)) {

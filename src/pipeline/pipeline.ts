@@ -4,9 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
 import { StreamscoreError } from '../errors.js';
-import type { KafkaAdmin } from '../kafka/admin.js';
-import type { InputConsumer, TopicPartition, BatchContext } from '../kafka/input-consumer.js';
-import type { PartitionProducer } from '../kafka/partition-producer.js';
+import type { FetchContext, OffsetsAdmin, RecordSource, TopicPartition, TransactionalSink } from '../kafka/types.js';
 import { partitionKey, type InputRecord } from '../records/types.js';
 import { isRetriable, withRetry } from '../retry.js';
 import { WindowPolicy, type ClosedWindow, type CloseReason, type WindowBounds } from '../window/window-policy.js';
@@ -39,9 +37,9 @@ export interface PipelineOptions {
 
 export interface PipelineParts {
   /** Creates the transactional producer of one input partition (not yet initialised). */
-  createProducer(transactionalId: string): PartitionProducer;
-  admin: KafkaAdmin;
-  consumer: InputConsumer;
+  createProducer(transactionalId: string): TransactionalSink;
+  admin: OffsetsAdmin;
+  consumer: RecordSource;
   /** Scores a window off the main thread (WindowScorer); a transient fault is thrown and the window retried. */
   scoring: { score(records: readonly InputRecord[], windowId: string): Promise<ScoredWindow> };
   clock: Clock;
@@ -57,7 +55,7 @@ interface PartitionState {
   /** Bumped whenever the partition's buffered work becomes invalid (revoke, reset, fence). */
   generation: number;
   status: PartitionStatus;
-  producer?: PartitionProducer;
+  producer?: TransactionalSink;
   ready: Promise<void>;
   /** The next input offset to accept; anything below was already buffered or committed. */
   nextOffset?: bigint;
@@ -185,7 +183,7 @@ export class Pipeline extends EventEmitter<PipelineEvents> {
       if (!state.fetchedToEnd && BigInt(bound.start) !== end) return;
       if (!nothingPending || !state.producer) return;
       try {
-        await state.producer.commit(this.options.appId, { topic: state.topic, partition: state.partition, nextOffset: bound.end, outputs: [] });
+        await state.producer.commit({ groupId: this.options.appId, offsets: [{ topic: state.topic, partition: state.partition, nextOffset: bound.end }], outputs: [] });
         this.acknowledge(state, end);
       } catch (error) {
         this.parts.logger.warn({ err: error, partition: state.key }, 'committing the end of the range failed; will retry after the next fetch');
@@ -313,7 +311,7 @@ export class Pipeline extends EventEmitter<PipelineEvents> {
     this.initialise(state);
   }
 
-  private async onRecords(topic: string, partition: number, records: InputRecord[], context: BatchContext): Promise<void> {
+  private async onRecords(topic: string, partition: number, records: InputRecord[], context: FetchContext): Promise<void> {
     const key = partitionKey(topic, partition);
     let state = this.owned.get(key);
     if (!state && !this.joined) {
@@ -361,7 +359,7 @@ export class Pipeline extends EventEmitter<PipelineEvents> {
   }
 
   /** Rate limit: holds the fetch loop for `ms`, heartbeating meanwhile. */
-  private async holdFor(ms: number, context: BatchContext): Promise<void> {
+  private async holdFor(ms: number, context: FetchContext): Promise<void> {
     const until = this.parts.clock.now() + ms;
     for (let left = ms; left > 0 && !this.stopping; left = until - this.parts.clock.now()) {
       await sleep(Math.min(left, this.options.heartbeatIntervalMs), undefined, { signal: this.stopController.signal }).catch(() => undefined);
@@ -375,7 +373,7 @@ export class Pipeline extends EventEmitter<PipelineEvents> {
   }
 
   /** Back-pressure: hold the fetch loop while too many windows are in flight, heartbeating meanwhile. */
-  private async waitForRoom(context: BatchContext): Promise<void> {
+  private async waitForRoom(context: FetchContext): Promise<void> {
     while (!this.stopping && this.windowsInFlight >= this.options.window.maxInFlight) {
       await Promise.race([this.queueChanged.promise, sleep(this.options.heartbeatIntervalMs)]);
       await context.heartbeat().catch(() => undefined);
@@ -512,10 +510,9 @@ export class Pipeline extends EventEmitter<PipelineEvents> {
     if (!state || state.generation !== generation || state.status !== 'active' || !state.producer) return;
     const started = this.parts.clock.now();
     try {
-      await state.producer.commit(this.options.appId, {
-        topic: output.topic,
-        partition: output.partition,
-        nextOffset: output.nextOffset,
+      await state.producer.commit({
+        groupId: this.options.appId,
+        offsets: [{ topic: output.topic, partition: output.partition, nextOffset: output.nextOffset }],
         outputs: [
           { topic: this.options.outputTopic, messages: output.predictions },
           { topic: this.options.deadLetterTopic, messages: output.deadLetters },

@@ -6,11 +6,8 @@ import { systemClock } from '../clock.js';
 import { Registry } from '../codec/registry.js';
 import type { StreamscoreConfig } from '../config/types.js';
 import { StreamscoreError } from '../errors.js';
-import { KafkaAdmin } from '../kafka/admin.js';
-import { createKafka } from '../kafka/client.js';
-import { toKafkaError } from '../kafka/errors.js';
-import { InputConsumer } from '../kafka/input-consumer.js';
-import { PartitionProducer } from '../kafka/partition-producer.js';
+import { asKafkaError } from '../kafka/errors.js';
+import { openKafkaClient } from '../kafka/open-client.js';
 import { checkModel, type ModelFacts } from '../model/model-check.js';
 import { startHttpServer } from '../observability/http-server.js';
 import { logPipelineEvents, logWorkerEvents } from '../observability/log-events.js';
@@ -71,8 +68,8 @@ export interface ServiceOptions {
 
 export async function startService(config: StreamscoreConfig, logger: Logger, options: ServiceOptions = {}): Promise<RunningService> {
   const { model, readerSchema, predictionSchema } = await preflight(config);
-  const kafka = createKafka(config.kafka, logger);
-  const admin = new KafkaAdmin(kafka);
+  const kafka = openKafkaClient(config.kafka, logger);
+  const admin = kafka.admin();
   const registry = new Registry({ url: config.schemaRegistry.url!, username: config.schemaRegistry.username, password: config.schemaRegistry.password });
 
   await untilStarted('Kafka', config, logger, async () => {
@@ -80,7 +77,7 @@ export async function startService(config: StreamscoreConfig, logger: Logger, op
       await admin.connect();
       await admin.listTopics();
     } catch (error) {
-      throw toKafkaError(error, `Connecting to ${config.kafka.brokers.join(',')}`);
+      throw asKafkaError(error, `Connecting to ${config.kafka.brokers.join(',')}`);
     }
   });
   await admin.requireTopics([config.output.topic, config.output.deadLetterTopic, ...(config.input.topics ?? [])]);
@@ -104,7 +101,7 @@ export async function startService(config: StreamscoreConfig, logger: Logger, op
     systemicRatio: config.model.failures.systemicRatio,
   }, { workers: config.model.workers, registry, respawns: config.model.workerRespawns, clock: systemClock });
 
-  const consumer = new InputConsumer(kafka, {
+  const consumer = kafka.source({
     groupId: config.appId,
     sessionTimeoutMs: config.kafka.sessionTimeoutMs,
     heartbeatIntervalMs: config.kafka.heartbeatIntervalMs,
@@ -124,7 +121,7 @@ export async function startService(config: StreamscoreConfig, logger: Logger, op
       rateLimit: options.rateLimit,
     },
     {
-      createProducer: (transactionalId) => new PartitionProducer(kafka, transactionalId, config.kafka.transactionTimeoutMs),
+      createProducer: (transactionalId) => kafka.transactionalSink(transactionalId, config.kafka.transactionTimeoutMs),
       admin, consumer, clock: systemClock, logger, scoring: scorer,
     },
   );

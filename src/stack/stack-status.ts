@@ -1,4 +1,4 @@
-import { probeKafkaMetadata } from '../kafka/admin-probe.js';
+import { probeKafkaMetadata } from '../kafka/kafkajs/admin-probe.js';
 import { stackPaths } from './paths.js';
 import { STACK_HOST } from './ports.js';
 import { listeningPorts } from './processes.js';

@@ -1,5 +1,5 @@
 import { rmSync, writeFileSync } from 'node:fs';
-import { probeKafkaMetadata, warmUpTransactions } from '../kafka/admin-probe.js';
+import { probeKafkaMetadata, warmUpTransactions } from '../kafka/kafkajs/admin-probe.js';
 import { StreamscoreError } from '../errors.js';
 import { ensureArtifacts } from './artifacts.js';
 import { formatKafkaStorage, isKafkaFormatted, kafkaDataTopics, newClusterId, startKafka, writeKafkaConfig } from './kafka-process.js';

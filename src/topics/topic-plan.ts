@@ -4,7 +4,7 @@
  * state comes in as arguments.
  */
 import type { StreamscoreConfig } from '../config/types.js';
-import type { TopicDescription } from '../kafka/topic-admin.js';
+import type { TopicDescription } from '../kafka/types.js';
 
 /** What a topic is to the pipeline. */
 export type TopicRole = 'input' | 'output' | 'dead-letters';

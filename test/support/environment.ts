@@ -11,7 +11,7 @@ import { request } from 'node:http';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { StartedTestContainer } from 'testcontainers';
-import { probeKafkaMetadata, warmUpTransactions } from '../../src/kafka/admin-probe.js';
+import { probeKafkaMetadata, warmUpTransactions } from '../../src/kafka/kafkajs/admin-probe.js';
 import { stackRelease, stackUp } from '../../src/stack/index.js';
 
 /** Where the broker and registry of a test run come from. */

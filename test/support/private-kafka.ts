@@ -7,7 +7,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { probeKafkaMetadata, warmUpTransactions } from '../../src/kafka/admin-probe.js';
+import { probeKafkaMetadata, warmUpTransactions } from '../../src/kafka/kafkajs/admin-probe.js';
 import { ensureKafkaClasspath } from '../../src/stack/artifacts.js';
 import { formatKafkaStorage, isKafkaFormatted, newClusterId, startKafka, writeKafkaConfig } from '../../src/stack/kafka-process.js';
 import { stackPaths, type StackPaths } from '../../src/stack/paths.js';

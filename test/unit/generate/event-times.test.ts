@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { judgeEventTimes, parseStartTime, planEventTimes, recordsUpTo, scanEventTimes, startEndingAt, type RunRequest } from '../../../src/generate/event-times.js';
-import type { TopicTimestampPolicy } from '../../../src/kafka/topic-admin.js';
+import type { TopicTimestampPolicy } from '../../../src/kafka/types.js';
 import { historyStart } from '../../support/history-start.js';
 
 const HOUR = 3_600_000;

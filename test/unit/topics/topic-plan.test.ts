@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { validateConfig } from '../../../src/config/load.js';
-import type { TopicDescription } from '../../../src/kafka/topic-admin.js';
+import type { TopicDescription } from '../../../src/kafka/types.js';
 import { checkTopics, planTopics } from '../../../src/topics/topic-plan.js';
 import { READING_SCHEMA, tinyConfig } from '../../support/pipeline-config.js';
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { filterAbortedMessages } from '../../../src/kafka/read-committed-fix.js';
+import { filterAbortedMessages } from '../../../../src/kafka/kafkajs/read-committed-fix.js';
 
 const ABORT = Buffer.from([0, 0, 0, 0]);
 const COMMIT = Buffer.from([0, 0, 0, 1]);

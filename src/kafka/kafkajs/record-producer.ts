@@ -1,13 +1,8 @@
-import './read-committed-fix.js'; // before kafkajs loads: see that file
+import './patches.js'; // the version check and kafkajs fixes, before kafkajs loads
 import { Partitioners, type Kafka, type Message, type Producer } from 'kafkajs';
-import type { OutputMessage } from '../records/types.js';
+import type { OutputMessage } from '../../records/types.js';
+import type { PartitionAppend, RecordProducer as RecordProducerPort } from '../types.js';
 import { toKafkaError } from './errors.js';
-
-/** Where a batch went: per partition, the offset of its first record and how many records it took. */
-export interface PartitionAppend {
-  partition: number;
-  baseOffset: string;
-}
 
 /**
  * A plain (non-transactional) producer for data that enters the system: the scenario generators,
@@ -15,7 +10,7 @@ export interface PartitionAppend {
  * their order; acks=-1; topics are never auto-created. The partitioner is Kafka's default
  * (murmur2 of the key, as the Java client), so a device or card always lands on the same partition.
  */
-export class RecordProducer {
+export class RecordProducer implements RecordProducerPort {
   private readonly producer: Producer;
 
   constructor(kafka: Kafka) {

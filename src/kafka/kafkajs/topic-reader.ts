@@ -1,23 +1,17 @@
 import { randomBytes } from 'node:crypto';
-import './read-committed-fix.js'; // before kafkajs loads: see that file
+import './patches.js'; // the version check and kafkajs fixes, before kafkajs loads
 import type { Consumer, Kafka } from 'kafkajs';
-import type { InputRecord } from '../records/types.js';
+import type { InputRecord } from '../../records/types.js';
+import type { ReaderOptions, TopicReader as TopicReaderPort } from '../types.js';
 import { toKafkaError } from './errors.js';
 import { toInputRecord } from './input-consumer.js';
-
-export interface ReaderOptions {
-  /** read_committed (default) sees only committed transactions, as a downstream consumer would. */
-  isolation?: 'read_committed' | 'read_uncommitted';
-  /** Group id prefix; a random suffix makes each reader start from the beginning alone. */
-  groupPrefix?: string;
-}
 
 /**
  * Reads topics from their beginning, as an observer: a throwaway consumer group that never commits,
  * records handed over per fetched batch with the wall-clock time they arrived. The demo watches
  * its input and prediction topics with it.
  */
-export class TopicReader {
+export class TopicReader implements TopicReaderPort {
   private readonly consumer: Consumer;
   readonly groupId: string;
   private joinedFlag = false;

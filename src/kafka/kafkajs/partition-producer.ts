@@ -1,16 +1,8 @@
-import './read-committed-fix.js'; // before kafkajs loads: see that file
+import './patches.js'; // the version check and kafkajs fixes, before kafkajs loads
 import { Partitioners, type Kafka, type Message, type Producer } from 'kafkajs';
-import type { OutputMessage } from '../records/types.js';
+import type { OutputMessage } from '../../records/types.js';
+import type { TransactionalSink, TransactionContent } from '../types.js';
 import { toKafkaError } from './errors.js';
-
-export interface PartitionCommit {
-  /** The input partition whose records these are. */
-  topic: string;
-  partition: number;
-  /** The offset to commit: one past the last input record covered. */
-  nextOffset: string;
-  outputs: { topic: string; messages: OutputMessage[] }[];
-}
 
 /**
  * One transactional producer per input partition, transactionalId `<appId>-<topic>-<partition>`
@@ -18,7 +10,7 @@ export interface PartitionCommit {
  * generation (KIP-447), so fencing zombies must come from the transactional id, as in Kafka
  * Streams' eos-alpha: whoever initialises the id last bumps its epoch and fences the previous owner.
  */
-export class PartitionProducer {
+export class PartitionProducer implements TransactionalSink {
   private readonly producer: Producer;
 
   constructor(kafka: Kafka, readonly transactionalId: string, transactionTimeoutMs: number) {
@@ -53,20 +45,23 @@ export class PartitionProducer {
     }
   }
 
-  /** Outputs and the input offset in one transaction: all visible, or none. */
-  async commit(groupId: string, commit: PartitionCommit): Promise<void> {
+  /**
+   * Outputs and input offsets in one transaction: all visible, or none. kafkajs' TxnOffsetCommit
+   * (v0/v1) cannot carry group metadata, so `content.groupMetadata` is not sent.
+   */
+  async commit(content: TransactionContent): Promise<void> {
     let transaction;
     try {
       transaction = await this.producer.transaction();
-      const topicMessages = commit.outputs
+      const topicMessages = content.outputs
         .filter((o) => o.messages.length > 0)
         .map((o) => ({ topic: o.topic, messages: o.messages.map(toKafkaMessage) }));
       if (topicMessages.length) await transaction.sendBatch({ topicMessages, acks: -1 });
-      await transaction.sendOffsets({ consumerGroupId: groupId, topics: [{ topic: commit.topic, partitions: [{ partition: commit.partition, offset: commit.nextOffset }] }] });
+      await transaction.sendOffsets({ consumerGroupId: content.groupId, topics: offsetsByTopic(content.offsets) });
       await transaction.commit();
     } catch (error) {
       if (transaction?.isActive()) await transaction.abort().catch(() => undefined);
-      throw toKafkaError(error, `Transaction for ${commit.topic}:${commit.partition} (${this.transactionalId})`);
+      throw toKafkaError(error, `Transaction for ${content.offsets.map((o) => `${o.topic}:${o.partition}`).join(', ')} (${this.transactionalId})`);
     }
   }
 
@@ -77,4 +72,10 @@ export class PartitionProducer {
 
 function toKafkaMessage(message: OutputMessage): Message {
   return { key: message.key, value: message.value, headers: message.headers, timestamp: message.timestamp };
+}
+
+function offsetsByTopic(offsets: TransactionContent['offsets']): { topic: string; partitions: { partition: number; offset: string }[] }[] {
+  const byTopic = new Map<string, { partition: number; offset: string }[]>();
+  for (const o of offsets) byTopic.set(o.topic, [...(byTopic.get(o.topic) ?? []), { partition: o.partition, offset: o.nextOffset }]);
+  return [...byTopic].map(([topic, partitions]) => ({ topic, partitions }));
 }

@@ -1,7 +1,7 @@
-import './read-committed-fix.js'; // before kafkajs loads: see that file
+import './patches.js'; // the version check and kafkajs fixes, before kafkajs loads
 import { Kafka, logLevel, type KafkaConfig, type LogEntry, type SASLOptions } from 'kafkajs';
 import type { Logger } from 'pino';
-import type { StreamscoreConfig } from '../config/types.js';
+import type { StreamscoreConfig } from '../../config/types.js';
 
 /**
  * kafkajs logs every failed request at ERROR, including the ones it retries a moment later;

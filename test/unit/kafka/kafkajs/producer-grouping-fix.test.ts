@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { describe, it } from 'node:test';
-import { groupMessagesPerPartition } from '../../../src/kafka/producer-grouping-fix.js';
+import { groupMessagesPerPartition } from '../../../../src/kafka/kafkajs/producer-grouping-fix.js';
 
 const require = createRequire(import.meta.url);
 

@@ -1,41 +1,7 @@
-import './read-committed-fix.js'; // before kafkajs loads: see that file
+import './patches.js'; // the version check and kafkajs fixes, before kafkajs loads
 import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
-import type { InputRecord } from '../records/types.js';
-
-export interface TopicPartition {
-  topic: string;
-  partition: number;
-}
-
-export interface BatchContext {
-  highWatermark: string;
-  /** The last offset this fetch covered, trailing transaction markers and aborted records included. */
-  lastOffset: string;
-  /** True once a seek or rebalance made this batch obsolete. */
-  isStale(): boolean;
-  heartbeat(): Promise<void>;
-}
-
-export interface InputHandlers {
-  /** The full new assignment after each rebalance (kafkajs has no revoke callback: revoked = old − new). */
-  onAssignment(memberId: string, assignment: TopicPartition[]): void;
-  /** Records of one partition, in offset order. Resolve to let the fetch loop go on. */
-  onRecords(topic: string, partition: number, records: InputRecord[], context: BatchContext): Promise<void>;
-  onCrash(error: Error, restarting: boolean): void;
-  /**
-   * A fetch returned only transaction markers and aborted records, `firstOffset`..`lastOffset`:
-   * nothing reaches onRecords, yet a bounded run must see that it got past them. (Batches with
-   * records tell their last offset to onRecords, in BatchContext.lastOffset.)
-   */
-  onPosition?(topic: string, partition: number, firstOffset: string, lastOffset: string): void;
-}
-
-export interface InputConsumerOptions {
-  groupId: string;
-  sessionTimeoutMs: number;
-  heartbeatIntervalMs: number;
-  fromBeginning: boolean;
-}
+import type { InputRecord } from '../../records/types.js';
+import type { GroupMetadata, RecordSource, SourceHandlers, SourceOptions, Subscription, TopicPartition } from '../types.js';
 
 /**
  * kafkajs fetches up to 10 MB per request by default: most of the process's peak memory, for no
@@ -48,10 +14,10 @@ export const FETCH_LIMITS = { maxWaitTimeInMs: 250, maxBytesPerPartition: 256 * 
  * The consumer side of the pipeline, kafkajs kept inside. read_committed (kafkajs' default) and
  * no auto-commit: offsets are only ever committed inside the transactions that carry the outputs.
  */
-export class InputConsumer {
+export class InputConsumer implements RecordSource {
   private readonly consumer: Consumer;
 
-  constructor(kafka: Kafka, private readonly options: InputConsumerOptions) {
+  constructor(kafka: Kafka, private readonly options: SourceOptions) {
     this.consumer = kafka.consumer({
       groupId: options.groupId,
       sessionTimeout: options.sessionTimeoutMs,
@@ -63,7 +29,7 @@ export class InputConsumer {
     });
   }
 
-  async start(subscription: { topics?: string[]; topicPattern?: string }, handlers: InputHandlers): Promise<void> {
+  async start(subscription: Subscription, handlers: SourceHandlers): Promise<void> {
     const { GROUP_JOIN, CRASH, END_BATCH_PROCESS } = this.consumer.events;
     if (handlers.onPosition) {
       this.consumer.on(END_BATCH_PROCESS, (event) => {
@@ -99,6 +65,11 @@ export class InputConsumer {
         if (!payload.isStale()) payload.resolveOffset(batch.lastOffset());
       },
     });
+  }
+
+  /** kafkajs commits offsets without group metadata (no KIP-447): fencing comes from transactional ids. */
+  groupMetadata(): GroupMetadata | undefined {
+    return undefined;
   }
 
   seek(topic: string, partition: number, offset: string): void {

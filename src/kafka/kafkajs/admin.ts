@@ -1,24 +1,19 @@
-import './read-committed-fix.js'; // before kafkajs loads: see that file
+import './patches.js'; // the version check and kafkajs fixes, before kafkajs loads
 import { AssignerProtocol, type Admin, type Kafka } from 'kafkajs';
-import { StreamscoreError } from '../errors.js';
+import { StreamscoreError } from '../../errors.js';
+import type { OffsetsAdmin, PartitionOffsets } from '../types.js';
 import { toKafkaError } from './errors.js';
 
-export interface PartitionOffsets {
-  partition: number;
-  low: string;
-  high: string;
-}
-
 /** The admin calls the pipeline needs, with kafkajs kept inside src/kafka. */
-export class KafkaAdmin {
+export class KafkaAdmin implements OffsetsAdmin {
   private readonly admin: Admin;
 
   constructor(kafka: Kafka) {
     this.admin = kafka.admin();
   }
 
-  connect(): Promise<void> {
-    return this.admin.connect();
+  async connect(): Promise<void> {
+    await classified('Connecting the admin client', () => this.admin.connect());
   }
 
   disconnect(): Promise<void> {
@@ -26,7 +21,7 @@ export class KafkaAdmin {
   }
 
   async listTopics(): Promise<string[]> {
-    return this.admin.listTopics();
+    return classified('Listing topics', () => this.admin.listTopics());
   }
 
   /** Refuses to start if a topic is missing (auto-creation is an operator's decision, not ours). */
@@ -58,12 +53,12 @@ export class KafkaAdmin {
   }
 
   async partitionOffsets(topic: string): Promise<PartitionOffsets[]> {
-    const offsets = await this.admin.fetchTopicOffsets(topic);
+    const offsets = await classified(`Looking up the offsets of ${topic}`, () => this.admin.fetchTopicOffsets(topic));
     return offsets.map((o) => ({ partition: o.partition, low: o.low, high: o.high }));
   }
 
   async offsetsForTime(topic: string, timestamp: number): Promise<{ partition: number; offset: string }[]> {
-    return this.admin.fetchTopicOffsetsByTimestamp(topic, timestamp);
+    return classified(`Looking up the offsets of ${topic} at ${new Date(timestamp).toISOString()}`, () => this.admin.fetchTopicOffsetsByTimestamp(topic, timestamp));
   }
 
   /**
@@ -79,5 +74,14 @@ export class KafkaAdmin {
     if (!member) return 'not-owned';
     const assignment = AssignerProtocol.MemberAssignment.decode(member.memberAssignment);
     return assignment?.assignment[topic]?.includes(partition) ? 'owned' : 'not-owned';
+  }
+}
+
+/** Runs a kafkajs call, its failure turned into a catalogued error. */
+async function classified<T>(what: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    throw toKafkaError(error, what);
   }
 }

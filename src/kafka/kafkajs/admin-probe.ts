@@ -4,7 +4,7 @@
  * They live here because only src/kafka may talk to kafkajs (DESIGN.md §1).
  */
 import { randomBytes } from 'node:crypto';
-import './read-committed-fix.js'; // before kafkajs loads: see that file
+import './patches.js'; // the version check and kafkajs fixes, before kafkajs loads
 import { Kafka, logLevel, type Admin, type Producer } from 'kafkajs';
 
 const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));

@@ -12,9 +12,9 @@
  * This is the Java consumer's algorithm instead (Fetcher/CompletedFetch: a priority queue by first
  * offset; every entry at or below the current offset marks its producer aborted until that
  * producer's abort marker). It replaces kafkajs' module in the require cache, so it must run
- * before anything loads kafkajs: the CLI imports it first, `npm test` preloads it with --import.
+ * before anything loads kafkajs: ./patches.js imports it, and every module of this folder imports
+ * ./patches.js first.
  */
-import './producer-grouping-fix.js'; // the other kafkajs module replaced before kafkajs loads
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
@@ -54,6 +54,6 @@ export function filterAbortedMessages({ messages, abortedTransactions }: { messa
 const modulePath = require.resolve('kafkajs/src/consumer/filterAbortedMessages.js');
 const batchPath = require.resolve('kafkajs/src/consumer/batch.js');
 if (require.cache[batchPath] && require.cache[modulePath]?.exports !== filterAbortedMessages) {
-  throw new Error('kafkajs was loaded before src/kafka/read-committed-fix.js: import the fix first, or read_committed consumers may see aborted records');
+  throw new Error('kafkajs was loaded before src/kafka/kafkajs/read-committed-fix.js: import ./patches.js first, or read_committed consumers may see aborted records');
 }
 require.cache[modulePath] = { id: modulePath, filename: modulePath, loaded: true, exports: filterAbortedMessages, children: [], paths: [] } as unknown as NodeJS.Module;

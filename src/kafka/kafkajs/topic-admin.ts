@@ -1,47 +1,17 @@
-import './read-committed-fix.js'; // before kafkajs loads: see that file
+import './patches.js'; // the version check and kafkajs fixes, before kafkajs loads
 import kafkajs from 'kafkajs';
 import { AdminClient } from './admin-client.js';
+import type { TopicAdmin as TopicAdminPort, TopicDescription, TopicSpec, TopicTimestampPolicy } from '../types.js';
 import { toKafkaError } from './errors.js';
 
 // kafkajs is CommonJS and Node cannot see this enum as a named export.
 const { ConfigResourceTypes } = kafkajs;
 
-/** A topic to create: name, partitions, and topic-level configs (e.g. `message.timestamp.type`). */
-export interface TopicSpec {
-  topic: string;
-  partitions: number;
-  configs?: Record<string, string>;
-}
-
-/**
- * What the broker does with a record's timestamp on this topic. With CreateTime it keeps the
- * producer's timestamp but refuses one more than `afterMaxMs` ahead of its clock (KIP-937; Kafka 4
- * defaults to one hour, KIP-1030) or `beforeMaxMs` behind it, and deletes segments whose newest
- * timestamp is older than `retentionMs`. With LogAppendTime it stamps records itself and checks nothing.
- */
-export interface TopicTimestampPolicy {
-  type: 'CreateTime' | 'LogAppendTime';
-  afterMaxMs: number;
-  beforeMaxMs: number;
-  /** -1: kept for ever. */
-  retentionMs: number;
-}
-
-/** An existing topic as `streamscore topics` compares it (src/topics/topic-plan.ts). */
-export interface TopicDescription {
-  topic: string;
-  partitions: number;
-  /** Replicas of partition 0 (kafkajs' CreateTopics gives every partition the same count). */
-  replicationFactor: number;
-  /** `cleanup.policy` as the broker reports it, e.g. `delete`, `compact` or `compact,delete`. */
-  cleanupPolicy: string;
-}
-
 /**
  * Topic management for the tools around the pipeline (`streamscore topics`, the generator, the demo).
  * The pipeline itself never creates topics (src/kafka/admin.ts refuses a missing one).
  */
-export class TopicAdmin extends AdminClient {
+export class TopicAdmin extends AdminClient implements TopicAdminPort {
 
   async existingTopics(): Promise<Set<string>> {
     return new Set(await this.admin.listTopics());

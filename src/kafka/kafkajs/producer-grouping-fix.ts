@@ -19,6 +19,6 @@ export function groupMessagesPerPartition({ topic, partitionMetadata, messages, 
 
 const modulePath = require.resolve('kafkajs/src/producer/groupMessagesPerPartition.js');
 if (require.cache[require.resolve('kafkajs/src/producer/sendMessages.js')] && require.cache[modulePath]?.exports !== groupMessagesPerPartition) {
-  throw new Error('kafkajs was loaded before src/kafka/producer-grouping-fix.js: import the fixes first');
+  throw new Error('kafkajs was loaded before src/kafka/kafkajs/producer-grouping-fix.js: import ./patches.js first');
 }
 require.cache[modulePath] = { id: modulePath, filename: modulePath, loaded: true, exports: groupMessagesPerPartition, children: [], paths: [] } as unknown as NodeJS.Module;

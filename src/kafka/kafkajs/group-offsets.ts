@@ -1,26 +1,13 @@
-import './read-committed-fix.js'; // before kafkajs loads: see that file
+import './patches.js'; // the version check and kafkajs fixes, before kafkajs loads
 import { Partitioners, type Kafka, type KafkaJSDeleteGroupsError, type PartitionOffset } from 'kafkajs';
 import { AdminClient } from './admin-client.js';
+import { GroupNotEmptyError } from '../errors.js';
+import type { GroupOffset, GroupOffsetsStore } from '../types.js';
 import { toKafkaError } from './errors.js';
-
-/** A committed offset with its metadata string (OffsetCommit's `metadata`, at most `offset.metadata.max.bytes`, 4 KiB by default). */
-export interface GroupOffset {
-  partition: number;
-  offset: string;
-  metadata: string | null;
-}
 
 /** DeleteGroups error codes (Kafka protocol, org.apache.kafka.common.protocol.Errors). */
 const NON_EMPTY_GROUP = 68;
 const GROUP_ID_NOT_FOUND = 69;
-
-/** Thrown by {@link GroupOffsets.deleteGroups} when a group still has members: some consumer is running in it. */
-export class GroupNotEmptyError extends Error {
-  override readonly name = 'GroupNotEmptyError';
-  constructor(readonly groupId: string) {
-    super(`consumer group ${groupId} has active members`);
-  }
-}
 
 /**
  * Consumer-group offsets administered from outside the group, for backfills: read them with
@@ -28,7 +15,7 @@ export class GroupNotEmptyError extends Error {
  * OffsetCommit with metadata (setOffsets joins the group and drops metadata), so writes go
  * through a transaction's TxnOffsetCommit, which carries metadata and needs no group membership.
  */
-export class GroupOffsets extends AdminClient {
+export class GroupOffsets extends AdminClient implements GroupOffsetsStore {
   constructor(private readonly kafka: Kafka) {
     super(kafka);
   }

@@ -1,4 +1,4 @@
-import './read-committed-fix.js'; // before kafkajs loads: see that file
+import './patches.js'; // the version check and kafkajs fixes, before kafkajs loads
 import type { Admin, Kafka } from 'kafkajs';
 import { toKafkaError } from './errors.js';
 
