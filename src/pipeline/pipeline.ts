@@ -4,12 +4,16 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
 import { StreamscoreError } from '../errors.js';
-import type { FetchContext, OffsetsAdmin, RecordSource, TopicPartition, TransactionalSink } from '../kafka/types.js';
+import type { FetchContext, OffsetsAdmin, RecordSource, TopicPartition, TransactionalSink, TransactionScope } from '../kafka/types.js';
 import { partitionKey, type InputRecord } from '../records/types.js';
 import { isRetriable, withRetry } from '../retry.js';
 import { WindowPolicy, type ClosedWindow, type CloseReason, type WindowBounds } from '../window/window-policy.js';
+import type { CommitHost, CommitPart, Committer } from './committer.js';
 import type { PipelineEvents } from './events.js';
-import type { PartitionOutput, ScoredWindow } from './window-scorer.js';
+import { PartitionCommitter } from './partition-committer.js';
+import { PartitionLedger, type PartitionState } from './partition-ledger.js';
+import { WindowCommitter } from './window-committer.js';
+import type { ScoredWindow } from './window-scorer.js';
 
 export interface PipelineOptions {
   appId: string;
@@ -36,7 +40,9 @@ export interface PipelineOptions {
 }
 
 export interface PipelineParts {
-  /** Creates the transactional producer of one input partition (not yet initialised). */
+  /** How transactions are scoped: per input partition (no KIP-447) or per window (KIP-447). */
+  transactionScope: TransactionScope;
+  /** Creates a transactional producer (not yet initialised). */
   createProducer(transactionalId: string): TransactionalSink;
   admin: OffsetsAdmin;
   consumer: RecordSource;
@@ -44,28 +50,6 @@ export interface PipelineParts {
   scoring: { score(records: readonly InputRecord[], windowId: string): Promise<ScoredWindow> };
   clock: Clock;
   logger: Logger;
-}
-
-type PartitionStatus = 'initialising' | 'active' | 'fenced';
-
-interface PartitionState {
-  topic: string;
-  partition: number;
-  key: string;
-  /** Bumped whenever the partition's buffered work becomes invalid (revoke, reset, fence). */
-  generation: number;
-  status: PartitionStatus;
-  producer?: TransactionalSink;
-  ready: Promise<void>;
-  /** The next input offset to accept; anything below was already buffered or committed. */
-  nextOffset?: bigint;
-  /** The offset committed last (one past the last record with an output). */
-  committed?: bigint;
-  /** Bounded runs: the fetch position passed the end of the range. */
-  fetchedToEnd?: boolean;
-  done?: boolean;
-  /** The partition's last commit scheduled: the next one starts after it, so outputs commit in offset order. */
-  commitTail: Promise<void>;
 }
 
 /** A promise with its resolve function (Promise.withResolvers needs Node 22). */
@@ -81,12 +65,13 @@ interface Item {
 }
 
 /**
- * The loop: fetch → window → score → commit, with exactly-once per DESIGN.md §2–3.
- * Windows span all owned partitions; each window's results commit as one transaction per
- * input partition, through that partition's own transactional producer.
+ * The loop: fetch → window → score → commit, with exactly-once per docs/exactly-once.md.
+ * Windows span all owned partitions; the committer (partition-committer.ts or window-committer.ts,
+ * by the client's transaction scope) writes each window's results with the input offsets.
  */
 export class Pipeline extends EventEmitter<PipelineEvents> {
-  private readonly owned = new Map<string, PartitionState>();
+  private readonly ledger = new PartitionLedger();
+  private readonly committer: Committer;
   private readonly window: WindowPolicy<Item>;
   /** Closed windows not yet being scored. */
   private readonly queue: ClosedWindow<Item>[] = [];
@@ -101,29 +86,31 @@ export class Pipeline extends EventEmitter<PipelineEvents> {
   private stopping = false;
   private readonly stopController = new AbortController();
   private joined = false;
-  /** Source of generation numbers, unique across partition states: a revoked and re-assigned
-   *  partition gets a new state whose generation can never match items of the old one. */
-  private generationSeq = 0;
-  /** First offset accepted per partition while it had no committed offset: where a reset
-   *  goes back to, since there is no committed offset to seek to. */
-  private readonly firstOffsets = new Map<string, bigint>();
-  /**
-   * Per partition, the highest offset whose commit the broker acknowledged to this process. An
-   * acknowledged commit is a promise: a later read of the group's offset below it means the broker
-   * lost the offset commit (docs/exactly-once.md, "Broker versions"), and this process resumes from here.
-   */
-  private readonly acknowledged = new Map<string, bigint>();
   /** Set once a window could not be scored: nothing commits any more and the pipeline must stop. */
   private failure: StreamscoreError | undefined;
 
   constructor(private readonly options: PipelineOptions, private readonly parts: PipelineParts) {
     super();
     this.window = new WindowPolicy<Item>(options.window, parts.clock);
+    const host: CommitHost = {
+      appId: options.appId,
+      outputTopic: options.outputTopic,
+      deadLetterTopic: options.deadLetterTopic,
+      clock: parts.clock,
+      logger: parts.logger,
+      isCurrent: (state, generation) => this.ledger.isCurrent(state, generation),
+      groupMetadata: () => parts.consumer.groupMetadata(),
+      onCommitted: (part, windowId, durationMs) => this.onCommitted(part, windowId, durationMs),
+      onFailed: (failed, windowId, error) => this.onCommitFailed(failed, windowId, error),
+    };
+    this.committer = parts.transactionScope === 'window'
+      ? new WindowCommitter(host, () => parts.createProducer(`${options.appId}-${this.instanceId}`))
+      : new PartitionCommitter(host, (transactionalId) => parts.createProducer(transactionalId));
   }
 
   /** Ready: joined the group and every owned partition is initialised. */
   get isReady(): boolean {
-    return this.joined && !this.stopping && [...this.owned.values()].every((s) => s.status === 'active');
+    return this.joined && !this.stopping && this.ledger.states().every((s) => s.status === 'active');
   }
 
   /** Why the pipeline failed for good (the process must stop), if it did. */
@@ -132,7 +119,7 @@ export class Pipeline extends EventEmitter<PipelineEvents> {
   }
 
   get ownedPartitions(): string[] {
-    return [...this.owned.keys()];
+    return this.ledger.keys();
   }
 
   async start(): Promise<void> {
@@ -151,7 +138,7 @@ export class Pipeline extends EventEmitter<PipelineEvents> {
    * seek (start, reset) may lie past records never accepted.
    */
   private onPosition(topic: string, partition: number, firstOffset: string, lastOffset: string): void {
-    const state = this.owned.get(partitionKey(topic, partition));
+    const state = this.ledger.of(topic, partition);
     const bound = this.options.bounds?.get(partitionKey(topic, partition));
     if (!state || !bound || state.status !== 'active' || this.stopping || BigInt(lastOffset) + 1n < BigInt(bound.end)) return;
     if (state.nextOffset === undefined || BigInt(firstOffset) > state.nextOffset) return;
@@ -181,10 +168,10 @@ export class Pipeline extends EventEmitter<PipelineEvents> {
     if ((state.committed ?? -1n) < end) {
       const nothingPending = state.nextOffset === undefined || state.committed === state.nextOffset || (state.committed === undefined && state.nextOffset === BigInt(bound.start));
       if (!state.fetchedToEnd && BigInt(bound.start) !== end) return;
-      if (!nothingPending || !state.producer) return;
+      if (!nothingPending) return;
       try {
-        await state.producer.commit({ groupId: this.options.appId, offsets: [{ topic: state.topic, partition: state.partition, nextOffset: bound.end }], outputs: [] });
-        this.acknowledge(state, end);
+        await this.committer.commitOffsetOnly(state, bound.end);
+        this.ledger.acknowledge(state, end);
       } catch (error) {
         this.parts.logger.warn({ err: error, partition: state.key }, 'committing the end of the range failed; will retry after the next fetch');
         return;
@@ -194,7 +181,7 @@ export class Pipeline extends EventEmitter<PipelineEvents> {
     this.parts.consumer.pause([{ topic: state.topic, partition: state.partition }]);
     this.emit('partitionDone', { partition: state.key });
     const all = [...this.options.bounds!.keys()];
-    if (all.every((key) => this.owned.get(key)?.done)) this.emit('finished', {});
+    if (all.every((key) => this.ledger.get(key)?.done)) this.emit('finished', {});
   }
 
   /**
@@ -212,7 +199,7 @@ export class Pipeline extends EventEmitter<PipelineEvents> {
     const inFlight = (this.processing ?? Promise.resolve()).then(() => Promise.all(this.committing));
     const finished = await Promise.race([inFlight.then(() => true), sleep(deadlineMs).then(() => false)]);
     await this.parts.consumer.disconnect().catch((error) => this.parts.logger.warn({ err: error }, 'consumer disconnect failed'));
-    await Promise.all([...this.owned.values()].map((s) => s.producer?.close()));
+    await this.committer.close();
     return finished;
   }
 
@@ -221,44 +208,39 @@ export class Pipeline extends EventEmitter<PipelineEvents> {
     this.joined = true;
     const next = new Set(assignment.map((tp) => partitionKey(tp.topic, tp.partition)));
     const revoked: string[] = [];
-    for (const [key, state] of this.owned) {
-      if (next.has(key)) continue;
-      revoked.push(key);
+    for (const state of this.ledger.states()) {
+      if (next.has(state.key)) continue;
+      revoked.push(state.key);
       this.invalidate(state);
-      this.owned.delete(key);
-      void state.producer?.close();
+      this.ledger.delete(state.key);
+      this.committer.releasePartition(state);
     }
     const added: string[] = [];
     for (const tp of assignment) {
       const key = partitionKey(tp.topic, tp.partition);
-      const state = this.owned.get(key);
+      const state = this.ledger.get(key);
       if (!state) {
         added.push(key);
-        this.initialise(this.createState(tp.topic, tp.partition));
+        this.initialise(this.ledger.create(tp.topic, tp.partition));
       } else if (state.status === 'fenced') {
         // Given back to us after we were fenced: take it over again from its committed offset.
         this.reset(state);
       }
     }
-    this.emit('assigned', { added, revoked, owned: [...this.owned.keys()] });
-  }
-
-  private createState(topic: string, partition: number): PartitionState {
-    const state: PartitionState = { topic, partition, key: partitionKey(topic, partition), generation: ++this.generationSeq, status: 'initialising', ready: Promise.resolve(), commitTail: Promise.resolve() };
-    this.owned.set(state.key, state);
-    return state;
+    this.emit('assigned', { added, revoked, owned: this.ledger.keys() });
   }
 
   /** Drops the partition's buffered work: items of an older generation are skipped everywhere. */
   private invalidate(state: PartitionState): void {
-    state.generation = ++this.generationSeq;
+    this.ledger.bumpGeneration(state);
     this.window.remove((item) => item.record.topic === state.topic && item.record.partition === state.partition, (item) => item.record.size);
   }
 
   /**
-   * Init the partition's transactional producer FIRST (fencing the previous owner and settling
-   * its pending transaction), THEN read the committed offset and seek there. In the other order
-   * a commit still in flight from the previous owner would be missed and its records redone.
+   * Settle the previous owner's transaction FIRST (per-partition scope: init the partition's
+   * producer, fencing the previous owner; window scope: the committed offset is read with
+   * require_stable), THEN read the committed offset and seek there. In the other order a commit
+   * still in flight from the previous owner would be missed and its records redone.
    */
   private initialise(state: PartitionState): void {
     const generation = state.generation;
@@ -268,16 +250,14 @@ export class Pipeline extends EventEmitter<PipelineEvents> {
       try {
         await this.retrying(what, async () => {
           if (state.generation !== generation) return;
-          await state.producer?.close();
-          state.producer = this.parts.createProducer(`${this.options.appId}-${state.topic}-${state.partition}`);
-          await state.producer.init();
+          await this.committer.preparePartition(state);
         });
         const committed = this.guardCommitted(state.key, await this.retrying(what, () => this.parts.admin.committedOffset(this.options.appId, state.topic, state.partition)));
         if (state.generation !== generation || this.stopping) return;
         // Without a committed offset, go back to the first offset this process accepted (if any):
         // kafkajs' own position may be past records that were buffered but never committed.
         const bound = this.options.bounds?.get(state.key);
-        const start = committed ?? bound?.start ?? this.firstOffsets.get(state.key)?.toString();
+        const start = committed ?? bound?.start ?? this.ledger.firstOffset(state.key)?.toString();
         if (start !== undefined) this.parts.consumer.seek(state.topic, state.partition, start);
         state.nextOffset = start === undefined ? undefined : BigInt(start);
         state.committed = committed === undefined ? undefined : BigInt(committed);
@@ -295,15 +275,8 @@ export class Pipeline extends EventEmitter<PipelineEvents> {
 
   /** The group's committed offset, or the one the broker acknowledged to us if that is higher. */
   private guardCommitted(key: string, committed: string | undefined): string | undefined {
-    const acknowledged = this.acknowledged.get(key);
-    if (acknowledged === undefined || (committed !== undefined && BigInt(committed) >= acknowledged)) return committed;
-    this.emit('committedOffsetBehind', { partition: key, committedOffset: committed, acknowledgedOffset: acknowledged.toString() });
-    return acknowledged.toString();
-  }
-
-  private acknowledge(state: PartitionState, nextOffset: bigint): void {
-    state.committed = nextOffset;
-    if (nextOffset > (this.acknowledged.get(state.key) ?? -1n)) this.acknowledged.set(state.key, nextOffset);
+    return this.ledger.guardCommitted(key, committed, (acknowledged) =>
+      this.emit('committedOffsetBehind', { partition: key, committedOffset: committed, acknowledgedOffset: acknowledged.toString() }));
   }
 
   private reset(state: PartitionState): void {
@@ -313,10 +286,10 @@ export class Pipeline extends EventEmitter<PipelineEvents> {
 
   private async onRecords(topic: string, partition: number, records: InputRecord[], context: FetchContext): Promise<void> {
     const key = partitionKey(topic, partition);
-    let state = this.owned.get(key);
+    let state = this.ledger.get(key);
     if (!state && !this.joined) {
       // Records before the first assignment event: treat them as assigned.
-      state = this.createState(topic, partition);
+      state = this.ledger.create(topic, partition);
       this.initialise(state);
     }
     if (!state || this.stopping || this.failure) return;
@@ -336,8 +309,7 @@ export class Pipeline extends EventEmitter<PipelineEvents> {
       const offset = BigInt(record.offset);
       if (bound && (offset >= BigInt(bound.end) || offset < BigInt(bound.start))) continue;
       if (state.nextOffset !== undefined && offset < state.nextOffset) continue;
-      if (state.nextOffset === undefined && !this.firstOffsets.has(key)) this.firstOffsets.set(key, offset);
-      state.nextOffset = offset + 1n;
+      this.ledger.accepted(state, offset);
       const reason = this.window.add({ record, generation: state.generation }, record.size);
       if (reason) this.closeWindow(reason);
       const wait = this.options.rateLimit?.(1) ?? 0;
@@ -452,7 +424,7 @@ export class Pipeline extends EventEmitter<PipelineEvents> {
     this.failure = error instanceof StreamscoreError && error.fatal
       ? error
       : new StreamscoreError('ERR_PIPELINE_WINDOW_FAILED', `Scoring a window failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
-    for (const state of this.owned.values()) this.invalidate(state);
+    for (const state of this.ledger.states()) this.invalidate(state);
     this.queue.length = 0;
     clearTimeout(this.lingerTimer);
     this.signalQueue();
@@ -469,7 +441,7 @@ export class Pipeline extends EventEmitter<PipelineEvents> {
       // Windows hold long runs of one partition: look the partition up only when it changes.
       if (last?.partition !== item.record.partition || last.topic !== item.record.topic) {
         last = item.record;
-        state = this.owned.get(partitionKey(last.topic, last.partition));
+        state = this.ledger.of(last.topic, last.partition);
       }
       if (state === undefined || state.status !== 'active' || state.generation !== item.generation) continue;
       current.push(item);
@@ -489,56 +461,39 @@ export class Pipeline extends EventEmitter<PipelineEvents> {
       (error, attempt) => error instanceof StreamscoreError && error.code === 'ERR_MODEL_SYSTEMIC' && attempt + 1 < systemicAttempts);
     if (this.failure) throw this.failure;
     this.emit('windowScored', { windowId, records: items.length, rows: scored.rows, modelRuns: scored.model.runs, modelFailedRows: scored.model.failedRows, timings: scored.timings });
-    const commits = scored.partitions.map((output) => this.scheduleCommit(output, generations.get(partitionKey(output.topic, output.partition))!, windowId));
-    return { commits: Promise.all(commits).then(() => undefined) };
+    const parts: CommitPart[] = [];
+    for (const output of scored.partitions) {
+      const key = partitionKey(output.topic, output.partition);
+      const state = this.ledger.get(key);
+      if (state) parts.push({ state, generation: generations.get(key)!, output });
+    }
+    return { commits: this.committer.commitWindow(windowId, parts) };
   }
 
-  /** Queues the partition's commit behind its previous one; resolves when it has run (never rejects). */
-  private scheduleCommit(output: PartitionOutput, generation: number, windowId: string): Promise<void> {
-    const state = this.owned.get(partitionKey(output.topic, output.partition));
-    if (!state) return Promise.resolve();
-    const run = state.commitTail
-      .then(() => this.commitPartition(output, generation, windowId))
-      .catch((error: unknown) => this.parts.logger.error({ err: error, partition: state.key, windowId }, 'commit failed'));
-    state.commitTail = run;
-    return run;
+  private async onCommitted({ state, output }: CommitPart, windowId: string, durationMs: number): Promise<void> {
+    this.ledger.acknowledge(state, BigInt(output.nextOffset));
+    this.emit('committed', {
+      partition: state.key, windowId, records: output.records, predictions: output.predictions.length,
+      deadLetters: output.deadLetters.length, deadLetterCodes: output.deadLetterCodes, nextOffset: output.nextOffset, durationMs,
+    });
+    if (this.options.bounds) await this.maybeFinish(state);
   }
 
-  private async commitPartition(output: PartitionOutput, generation: number, windowId: string): Promise<void> {
-    const key = partitionKey(output.topic, output.partition);
-    const state = this.owned.get(key);
-    if (!state || state.generation !== generation || state.status !== 'active' || !state.producer) return;
-    const started = this.parts.clock.now();
-    try {
-      await state.producer.commit({
-        groupId: this.options.appId,
-        offsets: [{ topic: output.topic, partition: output.partition, nextOffset: output.nextOffset }],
-        outputs: [
-          { topic: this.options.outputTopic, messages: output.predictions },
-          { topic: this.options.deadLetterTopic, messages: output.deadLetters },
-        ],
-      });
-      this.acknowledge(state, BigInt(output.nextOffset));
-      this.emit('committed', {
-        partition: key, windowId, records: output.records, predictions: output.predictions.length,
-        deadLetters: output.deadLetters.length, deadLetterCodes: output.deadLetterCodes, nextOffset: output.nextOffset,
-        durationMs: this.parts.clock.now() - started,
-      });
-      if (this.options.bounds) await this.maybeFinish(state);
-    } catch (error) {
-      if (state.generation !== generation || this.owned.get(key) !== state) return;
-      const failure = error instanceof StreamscoreError ? error : new StreamscoreError('ERR_KAFKA_TRANSIENT', String(error), { cause: error });
-      this.emit('aborted', { partition: key, windowId, code: failure.code, message: failure.message });
+  /** The transaction was aborted: nothing of it is visible, and the partitions' work is redone or dropped. */
+  private onCommitFailed(parts: CommitPart[], windowId: string, failure: StreamscoreError): void {
+    for (const { state } of parts) {
+      this.emit('aborted', { partition: state.key, windowId, code: failure.code, message: failure.message });
       if (failure.code === 'ERR_KAFKA_FENCED') {
-        // Another instance initialised this transactional id: it owns the partition now, or our
-        // own transaction timed out. Drop the work; the ownership watch tells which.
+        // Another instance initialised this transactional id, or the group no longer has us in its
+        // generation: it owns the partition now, or our own transaction timed out. Drop the work;
+        // the ownership watch tells which.
         this.invalidate(state);
         state.status = 'fenced';
-        this.emit('fenced', { partition: key });
+        this.emit('fenced', { partition: state.key });
         this.watchOwnership(state);
       } else {
-        // Abort happened in the producer; seek back to the committed offset and redo, with a
-        // fresh producer so a transaction stuck after a broker outage cannot block us.
+        // The transaction was aborted; seek back to the committed offset and redo, with a fresh
+        // producer so a transaction stuck after a broker outage cannot block us.
         this.reset(state);
       }
     }
@@ -548,11 +503,11 @@ export class Pipeline extends EventEmitter<PipelineEvents> {
   private watchOwnership(state: PartitionState): void {
     const generation = state.generation;
     void (async () => {
-      while (!this.stopping && this.owned.get(state.key) === state && state.status === 'fenced' && state.generation === generation) {
+      while (!this.stopping && this.ledger.get(state.key) === state && state.status === 'fenced' && state.generation === generation) {
         await sleep(this.options.heartbeatIntervalMs, undefined, { signal: this.stopController.signal }).catch(() => undefined);
         if (this.stopping || state.status !== 'fenced' || state.generation !== generation) return;
         const ownership = await this.parts.admin.ownsPartition(this.options.appId, this.memberId, state.topic, state.partition).catch(() => 'unsettled' as const);
-        if (ownership === 'owned' && this.owned.get(state.key) === state) {
+        if (ownership === 'owned' && this.ledger.get(state.key) === state) {
           this.reset(state);
           return;
         }

@@ -121,6 +121,7 @@ export async function startService(config: StreamscoreConfig, logger: Logger, op
       rateLimit: options.rateLimit,
     },
     {
+      transactionScope: kafka.transactionScope,
       createProducer: (transactionalId) => kafka.transactionalSink(transactionalId, config.kafka.transactionTimeoutMs),
       admin, consumer, clock: systemClock, logger, scoring: scorer,
     },
