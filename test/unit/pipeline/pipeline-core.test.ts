@@ -23,6 +23,8 @@ class FakeCluster {
   readonly committed = new Map<string, string>();
   /** Set to make the next commits fail; returns the error to throw or undefined. */
   failNext: ((content: TransactionContent) => StreamscoreError | undefined) | undefined;
+  /** Holds transactions before they commit. */
+  gate: Promise<void> = Promise.resolve();
 
   commit(transactionalId: string, content: TransactionContent): void {
     const error = this.failNext?.(content);
@@ -41,7 +43,7 @@ class FakeSink implements TransactionalSink {
   constructor(readonly transactionalId: string, private readonly cluster: FakeCluster) {}
   async init(): Promise<void> {}
   async commit(content: TransactionContent): Promise<void> {
-    await Promise.resolve();
+    await this.cluster.gate;
     this.cluster.commit(this.transactionalId, content);
   }
   async close(): Promise<void> {}
@@ -196,6 +198,28 @@ for (const scope of ['partition', 'window'] as const) {
       await committedTo(pipeline, cluster, [1], 3);
       assert.equal(cluster.committed.get(partitionKey(TOPIC, 0)), undefined, 'nothing of the revoked partition committed');
       assert.deepEqual(cluster.outputs(), ['1:0', '1:1', '1:2']);
+      await pipeline.stop(1_000);
+    });
+
+    it('drops the part of a revoked partition from a window already queued to commit', async () => {
+      const { cluster, source, pipeline } = setUp(scope, { maxRecords: 4, maxInFlight: 4 });
+      await pipeline.start();
+      const initialised = ready(pipeline, 2);
+      source.assign([0, 1]);
+      await initialised;
+      let open!: () => void;
+      cluster.gate = new Promise((resolve) => { open = resolve; });
+      const scored: string[] = [];
+      pipeline.on('windowScored', ({ windowId }) => scored.push(windowId));
+      const bothScored = new Promise<void>((resolve) => pipeline.on('windowScored', () => { if (scored.length === 2) resolve(); }));
+      // Window A (offsets 0-1 of both) goes to commit and is held there; window B (2-3) queues behind it.
+      for (const from of [0, 2]) for (const p of [0, 1]) await source.deliver(p, from, from + 2);
+      await bothScored;
+      source.assign([1]);
+      open();
+      await committedTo(pipeline, cluster, [1], 4);
+      assert.equal(cluster.committed.get(partitionKey(TOPIC, 0)), '2', "window B's part of the revoked partition is not committed");
+      assert.ok(!cluster.outputs().includes('0:2'));
       await pipeline.stop(1_000);
     });
 
