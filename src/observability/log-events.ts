@@ -1,5 +1,6 @@
 import type { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
+import { transactionChannel, type TransactionEvent } from '../kafka/diagnostics.js';
 import type { PipelineEvents } from '../pipeline/events.js';
 import type { WorkerPoolEvents } from '../pipeline/worker-pool.js';
 
@@ -29,4 +30,18 @@ export function logWorkerEvents(events: EventEmitter<WorkerPoolEvents>, logger: 
   events.on('workerExited', ({ threadId, reason, heldRequests, recentExits }) => logger.error({ threadId, heldRequests, recentExits }, `scoring worker exited (${reason}); replacing it and scoring its windows again`));
   events.on('workerReplaced', ({ threadId }) => logger.info({ threadId }, 'scoring worker replaced'));
   events.on('failed', ({ code, message }) => logger.error({ code }, message));
+}
+
+/**
+ * Transactions at trace level (one line per phase: too many for debug). The subscription lives as
+ * long as the process: one per process is enough, however many pipelines it runs.
+ */
+let transactionsLogged = false;
+export function logKafkaTransactions(logger: Logger): void {
+  if (transactionsLogged || !logger.isLevelEnabled('trace')) return;
+  transactionsLogged = true;
+  transactionChannel.subscribe((event) => {
+    const { transactionalId, phase, partitions } = event as TransactionEvent;
+    logger.trace({ transactionalId, partitions }, `transaction ${phase}`);
+  });
 }

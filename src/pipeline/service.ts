@@ -10,7 +10,7 @@ import { asKafkaError } from '../kafka/errors.js';
 import { openKafkaClient } from '../kafka/open-client.js';
 import { checkModel, type ModelFacts } from '../model/model-check.js';
 import { startHttpServer } from '../observability/http-server.js';
-import { logPipelineEvents, logWorkerEvents } from '../observability/log-events.js';
+import { logKafkaTransactions, logPipelineEvents, logWorkerEvents } from '../observability/log-events.js';
 import { PipelineMetrics } from '../observability/metrics.js';
 import { withRetry } from '../retry.js';
 import { PredictionEncoder } from '../sink/prediction-encoder.js';
@@ -130,6 +130,7 @@ export async function startService(config: StreamscoreConfig, logger: Logger, op
   metrics.subscribe(pipeline);
   logPipelineEvents(pipeline, logger);
   logWorkerEvents(scorer.pool, logger);
+  logKafkaTransactions(logger);
   metrics.subscribeWorkers(scorer.pool);
   let crashed = false;
   pipeline.on('consumerCrash', ({ restarting }) => { if (!restarting) crashed = true; });

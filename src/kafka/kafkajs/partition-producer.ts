@@ -1,6 +1,7 @@
 import './patches.js'; // the version check and kafkajs fixes, before kafkajs loads
 import { Partitioners, type Kafka, type Message, type Producer } from 'kafkajs';
 import type { OutputMessage } from '../../records/types.js';
+import { publishTransaction } from '../diagnostics.js';
 import type { TransactionalSink, TransactionContent } from '../types.js';
 import { toKafkaError } from './errors.js';
 
@@ -58,9 +59,12 @@ export class PartitionProducer implements TransactionalSink {
         .map((o) => ({ topic: o.topic, messages: o.messages.map(toKafkaMessage) }));
       if (topicMessages.length) await transaction.sendBatch({ topicMessages, acks: -1 });
       await transaction.sendOffsets({ consumerGroupId: content.groupId, topics: offsetsByTopic(content.offsets) });
+      publishTransaction({ transactionalId: this.transactionalId, phase: 'offsets-sent', partitions: content.offsets.length });
       await transaction.commit();
+      publishTransaction({ transactionalId: this.transactionalId, phase: 'committed', partitions: content.offsets.length });
     } catch (error) {
       if (transaction?.isActive()) await transaction.abort().catch(() => undefined);
+      publishTransaction({ transactionalId: this.transactionalId, phase: 'aborted', partitions: content.offsets.length });
       throw toKafkaError(error, `Transaction for ${content.offsets.map((o) => `${o.topic}:${o.partition}`).join(', ')} (${this.transactionalId})`);
     }
   }

@@ -90,9 +90,9 @@ describe('broker outage: kill -9 and restart of the broker mid-run', () => {
     await producer.send({ topic: topics.input, acks: -1, messages: await readings(encode, sent, BATCH) });
     sent += BATCH;
     await producer.disconnect();
-    // AddOffsetsToTxn goes out after a transaction's predictions were written and before it commits:
+    // A transaction's offsets are sent after its predictions were written and before it commits:
     // killing the broker right then leaves that transaction open in the broker's log.
-    await running.waitForLine(/Request AddOffsetsToTxn/, 10_000, running.lines.length);
+    await running.waitForLine(/"msg":"transaction offsets-sent"/, 10_000, running.lines.length);
     await broker.kill();
     const killedAt = Date.now();
     const atKill = running.lines.length;

@@ -45,10 +45,10 @@ describe('crash: kill -9 at random moments', () => {
     let landed = false;
     while (kills < 15 && !(kills >= 5 && landed)) {
       current = StreamscoreProcess.run(config, { LOG_LEVEL: 'trace' });
-      // AddOffsetsToTxn goes out after a transaction's predictions were produced and before it
+      // A transaction's offsets are sent after its predictions were produced and before it
       // commits: a kill right then lands inside an open transaction. Skip 0..3 of them at random.
       const skip = Math.floor(Math.random() * 4);
-      for (let w = 0; w <= skip; w++) await current.waitForLine(/Request AddOffsetsToTxn/, 90_000, current.lines.length);
+      for (let w = 0; w <= skip; w++) await current.waitForLine(/"msg":"transaction offsets-sent"/, 90_000, current.lines.length);
       current.kill('SIGKILL');
       const exit = await current.exited;
       assert.equal(exit.signal, 'SIGKILL');
