@@ -5,6 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import { useTestEnvironment } from '../../support/use-test-environment.js';
 import { assertExactlyOnce } from '../../support/exactly-once.js';
 import { avroEncoder, createTopics, kafkaFor, produce, type TestMessage } from '../../support/kafka-fixtures.js';
+import { KAFKA_CLIENTS } from '../../support/kafka-clients.js';
 import { READING_SCHEMA, suffix, tinyConfig } from '../../support/pipeline-config.js';
 import { PrivateKafka } from '../../support/private-kafka.js';
 import { StreamscoreProcess, writeConfig } from '../../support/streamscore-process.js';
@@ -46,92 +47,94 @@ function committedInLog(lines: string[]): number {
 
 const count = (lines: string[], pattern: RegExp): number => lines.filter((line) => pattern.test(line)).length;
 
-describe('broker outage: kill -9 and restart of the broker mid-run', () => {
-  const id = suffix();
-  const topics = { input: `in-${id}`, output: `out-${id}`, dlq: `dlq-${id}` };
-  const appId = `broker-outage-${id}`;
-  let kafka: PrivateKafka | undefined;
-  let service: StreamscoreProcess | undefined;
+for (const client of KAFKA_CLIENTS) {
+  describe(`broker outage: kill -9 and restart of the broker mid-run [${client}]`, () => {
+    const id = suffix();
+    const topics = { input: `in-${id}`, output: `out-${id}`, dlq: `dlq-${id}` };
+    const appId = `broker-outage-${id}`;
+    let kafka: PrivateKafka | undefined;
+    let service: StreamscoreProcess | undefined;
 
-  before(async () => {
-    kafka = await PrivateKafka.start();
-    await createTopics(kafka.brokers, [{ topic: topics.input, partitions: PARTITIONS }, { topic: topics.output, partitions: 2 }, { topic: topics.dlq, partitions: 1 }]);
-  });
-  after(async () => {
-    await service?.stop();
-    await kafka?.stop();
-  });
+    before(async () => {
+      kafka = await PrivateKafka.start();
+      await createTopics(kafka.brokers, [{ topic: topics.input, partitions: PARTITIONS }, { topic: topics.output, partitions: 2 }, { topic: topics.dlq, partitions: 1 }]);
+    });
+    after(async () => {
+      await service?.stop();
+      await kafka?.stop();
+    });
 
-  it('keeps retrying while the broker is gone, then scores every input exactly once, with no dead letters', async () => {
-    const broker = kafka!;
-    const encode = await avroEncoder(env.registryUrl, `${topics.input}-value`, JSON.parse(readFileSync(READING_SCHEMA, 'utf8')));
-    const config = writeConfig(tinyConfig({
-      appId, ...topics, brokers: broker.brokers, registryUrl: env.registryUrl,
-      window: { maxRecords: 100, maxLingerMs: 100 },
-      extra: { kafka: { brokers: broker.brokers, sessionTimeoutMs: 10_000, heartbeatIntervalMs: 1_000 }, observability: { metricsPort: 0, logLevel: 'trace' } },
-    }));
-    // KAFKA_BROKERS from the environment would win over the config file: point it at the private broker.
-    const running = StreamscoreProcess.run(config, { LOG_LEVEL: 'trace', KAFKA_BROKERS: broker.brokers.join(',') });
-    service = running;
-    await running.waitForLine(/"msg":"streamscore running"/, 60_000);
+    it('keeps retrying while the broker is gone, then scores every input exactly once, with no dead letters', async () => {
+      const broker = kafka!;
+      const encode = await avroEncoder(env.registryUrl, `${topics.input}-value`, JSON.parse(readFileSync(READING_SCHEMA, 'utf8')));
+      const config = writeConfig(tinyConfig({ client,
+        appId, ...topics, brokers: broker.brokers, registryUrl: env.registryUrl,
+        window: { maxRecords: 100, maxLingerMs: 100 },
+        extra: { kafka: { brokers: broker.brokers, sessionTimeoutMs: 10_000, heartbeatIntervalMs: 1_000 }, observability: { metricsPort: 0, logLevel: 'trace' } },
+      }));
+      // KAFKA_BROKERS from the environment would win over the config file: point it at the private broker.
+      const running = StreamscoreProcess.run(config, { LOG_LEVEL: 'trace', KAFKA_BROKERS: broker.brokers.join(',') });
+      service = running;
+      await running.waitForLine(/"msg":"streamscore running"/, 60_000);
 
-    // A steady load until some windows have committed. Each send is awaited, so none is in flight
-    // at the kill, and the last batch has only just been written: not yet committed.
-    const producer = kafkaFor(broker.brokers).producer({ allowAutoTopicCreation: false });
-    await producer.connect();
-    let sent = 0;
-    do {
-      const tick = sleep(100);
+      // A steady load until some windows have committed. Each send is awaited, so none is in flight
+      // at the kill, and the last batch has only just been written: not yet committed.
+      const producer = kafkaFor(broker.brokers).producer({ allowAutoTopicCreation: false });
+      await producer.connect();
+      let sent = 0;
+      do {
+        const tick = sleep(100);
+        await producer.send({ topic: topics.input, acks: -1, messages: await readings(encode, sent, BATCH) });
+        sent += BATCH;
+        running.assertAlive();
+        await tick;
+      } while (count(running.lines, COMMITTED) < COMMITS_BEFORE_KILL);
       await producer.send({ topic: topics.input, acks: -1, messages: await readings(encode, sent, BATCH) });
       sent += BATCH;
-      running.assertAlive();
-      await tick;
-    } while (count(running.lines, COMMITTED) < COMMITS_BEFORE_KILL);
-    await producer.send({ topic: topics.input, acks: -1, messages: await readings(encode, sent, BATCH) });
-    sent += BATCH;
-    await producer.disconnect();
-    // A transaction's offsets are sent after its predictions were written and before it commits:
-    // killing the broker right then leaves that transaction open in the broker's log.
-    await running.waitForLine(/"msg":"transaction offsets-sent"/, 10_000, running.lines.length);
-    await broker.kill();
-    const killedAt = Date.now();
-    const atKill = running.lines.length;
-    const committedAtKill = committedInLog(running.lines);
-    assert.ok(committedAtKill < sent, `the outage starts with work in flight: ${committedAtKill} of ${sent} inputs committed at the kill`);
+      await producer.disconnect();
+      // A transaction's offsets are sent after its predictions were written and before it commits:
+      // killing the broker right then leaves that transaction open in the broker's log.
+      await running.waitForLine(/"msg":"transaction offsets-sent"/, 10_000, running.lines.length);
+      await broker.kill();
+      const killedAt = Date.now();
+      const atKill = running.lines.length;
+      const committedAtKill = committedInLog(running.lines);
+      assert.ok(committedAtKill < sent, `the outage starts with work in flight: ${committedAtKill} of ${sent} inputs committed at the kill`);
 
-    // The broker stays dead until streamscore's own recovery has begun, and MIN_OUTAGE_MS at least.
-    // kafkajs first retries the request the kill cut (from ~1 s to ~20 s, depending on the request),
-    // then the pipeline aborts the transaction to redo it. Waiting on the log fails at once if
-    // streamscore exits meanwhile.
-    const firstAbort = JSON.parse(await running.waitForLine(/"msg":"transaction aborted, will redo from the committed offset/, 60_000, atKill)) as { time: number; msg: string };
-    while (Date.now() - killedAt < MIN_OUTAGE_MS) {
+      // The broker stays dead until streamscore's own recovery has begun, and MIN_OUTAGE_MS at least.
+      // kafkajs first retries the request the kill cut (from ~1 s to ~20 s, depending on the request),
+      // then the pipeline aborts the transaction to redo it. Waiting on the log fails at once if
+      // streamscore exits meanwhile.
+      const firstAbort = JSON.parse(await running.waitForLine(/"msg":"transaction aborted, will redo from the committed offset/, 60_000, atKill)) as { time: number; msg: string };
+      while (Date.now() - killedAt < MIN_OUTAGE_MS) {
+        running.assertAlive();
+        await sleep(250);
+      }
+      const restartFrom = Date.now();
+      await broker.restart();
+      const restartMs = Date.now() - restartFrom;
+      const outageMs = Date.now() - killedAt;
       running.assertAlive();
-      await sleep(250);
-    }
-    const restartFrom = Date.now();
-    await broker.restart();
-    const restartMs = Date.now() - restartFrom;
-    const outageMs = Date.now() - killedAt;
-    running.assertAlive();
-    const connectionRetries = count(running.lines.slice(atKill), /"msg":"Connection error: connect ECONNREFUSED/);
-    assert.ok(connectionRetries >= 5, `streamscore kept reconnecting while the broker was gone (${connectionRetries} refused connections logged in ${outageMs} ms)`);
-    await produce(broker.brokers, topics.input, await readings(encode, sent, AFTER));
+      const connectionRetries = count(running.lines.slice(atKill), /"msg":"Connection error: connect ECONNREFUSED/);
+      assert.ok(connectionRetries >= 5, `streamscore kept reconnecting while the broker was gone (${connectionRetries} refused connections logged in ${outageMs} ms)`);
+      await produce(broker.brokers, topics.input, await readings(encode, sent, AFTER));
 
-    const report = await assertExactlyOnce(broker.brokers, env.registryUrl, topics, appId, 90_000, () => running.assertAlive());
-    assert.equal(report.inputs, sent + AFTER, 'every produced record is in the input topic');
-    assert.equal(report.predictions, sent + AFTER, 'one prediction per input');
-    assert.equal(report.deadLetters, 0, 'the outage dead-lettered nothing');
-    const afterKill = running.lines.slice(atKill);
-    assert.equal(count(afterKill, /"restarting":false/), 0, 'the consumer never gave up');
-    assert.equal(count(afterKill, /ERR_STARTUP_TIMEOUT|"msg":"start failed"/), 0, 'no start-up timeout fired');
-    running.assertAlive();
-    await running.stop();
-    assert.deepEqual(await running.exited, { code: 0, signal: null }, 'SIGTERM after the outage stops streamscore cleanly');
-    process.stdout.write(`# broker outage: ${JSON.stringify({
-      ...report, sentBeforeKill: sent, committedAtKill, outageMs, restartMs, connectionRetries,
-      aborted: count(afterKill, /"msg":"transaction aborted/), consumerCrashes: count(afterKill, /"msg":"consumer crashed/),
-      retrying: count(afterKill, /failed, retrying/), initFailed: count(afterKill, /"msg":"partition initialisation failed"/),
-      firstAbort: { afterMs: firstAbort.time - killedAt, reason: firstAbort.msg.replace(/^.*\): /, '') },
-    })}\n`);
+      const report = await assertExactlyOnce(broker.brokers, env.registryUrl, topics, appId, 90_000, () => running.assertAlive());
+      assert.equal(report.inputs, sent + AFTER, 'every produced record is in the input topic');
+      assert.equal(report.predictions, sent + AFTER, 'one prediction per input');
+      assert.equal(report.deadLetters, 0, 'the outage dead-lettered nothing');
+      const afterKill = running.lines.slice(atKill);
+      assert.equal(count(afterKill, /"restarting":false/), 0, 'the consumer never gave up');
+      assert.equal(count(afterKill, /ERR_STARTUP_TIMEOUT|"msg":"start failed"/), 0, 'no start-up timeout fired');
+      running.assertAlive();
+      await running.stop();
+      assert.deepEqual(await running.exited, { code: 0, signal: null }, 'SIGTERM after the outage stops streamscore cleanly');
+      process.stdout.write(`# broker outage: ${JSON.stringify({
+        ...report, sentBeforeKill: sent, committedAtKill, outageMs, restartMs, connectionRetries,
+        aborted: count(afterKill, /"msg":"transaction aborted/), consumerCrashes: count(afterKill, /"msg":"consumer crashed/),
+        retrying: count(afterKill, /failed, retrying/), initFailed: count(afterKill, /"msg":"partition initialisation failed"/),
+        firstAbort: { afterMs: firstAbort.time - killedAt, reason: firstAbort.msg.replace(/^.*\): /, '') },
+      })}\n`);
+    });
   });
-});
+}

@@ -4,6 +4,8 @@ import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { assertExactlyOnce } from '../../support/exactly-once.js';
 import { avroDecoder, avroEncoder, committedOffsets, createTopics, deleteTopics, produce, readTopic, type TestMessage } from '../../support/kafka-fixtures.js';
+import type { KafkaClientName } from '../../../src/kafka/types.js';
+import { KAFKA_CLIENTS } from '../../support/kafka-clients.js';
 import { READING_SCHEMA, suffix, tinyConfig } from '../../support/pipeline-config.js';
 import { StreamscoreProcess, writeConfig } from '../../support/streamscore-process.js';
 import { useTestEnvironment } from '../../support/use-test-environment.js';
@@ -21,8 +23,8 @@ function topicsFor(prefix: string) {
   return { appId: `${prefix}-${id}`, topics: { input: `in-${id}`, output: `out-${id}`, dlq: `dlq-${id}` } };
 }
 
-function configWith(model: string, appId: string, topics: { input: string; output: string; dlq: string }, window: object, extra: object = {}): string {
-  const config = tinyConfig({ appId, ...topics, brokers: env.brokers, registryUrl: env.registryUrl, window }) as { model: Record<string, unknown> };
+function configWith(client: KafkaClientName, model: string, appId: string, topics: { input: string; output: string; dlq: string }, window: object, extra: object = {}): string {
+  const config = tinyConfig({ client, appId, ...topics, brokers: env.brokers, registryUrl: env.registryUrl, window }) as { model: Record<string, unknown> };
   Object.assign(config.model, { path: model, ...extra });
   return writeConfig(config);
 }
@@ -52,96 +54,98 @@ function withPoison(encode: (v: unknown) => Promise<Buffer>): Promise<{ messages
   })();
 }
 
-describe('a model run that throws', () => {
-  const created: string[] = [];
-  const started: StreamscoreProcess[] = [];
-  const run = (config: string) => {
-    const process = StreamscoreProcess.run(config);
-    started.push(process);
-    return process;
-  };
-  let service: StreamscoreProcess;
-  const schema = JSON.parse(readFileSync(READING_SCHEMA, 'utf8'));
+for (const client of KAFKA_CLIENTS) {
+  describe(`a model run that throws [${client}]`, () => {
+    const created: string[] = [];
+    const started: StreamscoreProcess[] = [];
+    const run = (config: string) => {
+      const process = StreamscoreProcess.run(config);
+      started.push(process);
+      return process;
+    };
+    let service: StreamscoreProcess;
+    const schema = JSON.parse(readFileSync(READING_SCHEMA, 'utf8'));
 
-  after(async () => {
-    await Promise.all(started.map((p) => p.stop()));
-    await deleteTopics(env.brokers, created);
-  });
+    after(async () => {
+      await Promise.all(started.map((p) => p.stop()));
+      await deleteTopics(env.brokers, created);
+    });
 
-  async function setUp(prefix: string, partitions: number) {
-    const { appId, topics } = topicsFor(prefix);
-    await createTopics(env.brokers, [{ topic: topics.input, partitions }, { topic: topics.output, partitions: 1 }, { topic: topics.dlq, partitions: 1 }]);
-    created.push(...Object.values(topics));
-    return { appId, topics, encode: await avroEncoder(env.registryUrl, `${topics.input}-value`, schema) };
-  }
-
-  it('is bisected: the rows it fails on are dead-lettered once (ERR_MODEL_RUN), every other row gets its golden score once', async () => {
-    const { appId, topics, encode } = await setUp('bisect', 2);
-    const { messages, poison } = await withPoison(encode);
-    await produce(env.brokers, topics.input, messages);
-    service = run(configWith(POISON_MODEL, appId, topics, { maxRecords: 64, maxLingerMs: 200 }));
-    const report = await assertExactlyOnce(env.brokers, env.registryUrl, topics, appId, 90_000, () => service.assertAlive());
-    await service.waitForLine(/bisecting/, 1_000);
-
-    assert.equal(report.predictions, golden.rows.length);
-    assert.equal(report.deadLetters, poison);
-    const deadLetters = await readTopic(env.brokers, topics.dlq, 'read_committed');
-    for (const dl of deadLetters) {
-      assert.match(dl.key!.toString(), /^poison-/);
-      assert.equal(dl.headers['streamscore.error.code'], 'ERR_MODEL_RUN');
-      assert.equal(dl.headers['streamscore.error.stage'], 'model');
-      assert.match(dl.headers['streamscore.error.message'], /out of data bounds/);
-      assert.deepEqual(dl.value, messages.find((m) => m.key === dl.key!.toString())!.value, 'original bytes kept');
+    async function setUp(prefix: string, partitions: number) {
+      const { appId, topics } = topicsFor(prefix);
+      await createTopics(env.brokers, [{ topic: topics.input, partitions }, { topic: topics.output, partitions: 1 }, { topic: topics.dlq, partitions: 1 }]);
+      created.push(...Object.values(topics));
+      return { appId, topics, encode: await avroEncoder(env.registryUrl, `${topics.input}-value`, schema) };
     }
-    const decode = await avroDecoder(env.registryUrl);
-    const expected = new Map(golden.rows.map((r) => [r.id, r.score]));
-    let maxDelta = 0;
-    for (const p of await readTopic(env.brokers, topics.output, 'read_committed')) {
-      const score = expected.get(p.key!.toString());
-      assert.ok(score !== undefined, `prediction for ${p.key} which is not a golden row`);
-      maxDelta = Math.max(maxDelta, Math.abs((await decode(p.value!)).score - score));
-    }
-    assert.ok(maxDelta <= 1e-6, `scores equal Python onnxruntime's (max |Δ| ${maxDelta})`);
-    await service.stop();
-    assert.equal((await service.exited).code, 0);
-  });
 
-  it('survives kill -9 during a bisection: exactly once after a restart', async () => {
-    const { appId, topics, encode } = await setUp('bisect-kill', 3);
-    const messages: TestMessage[] = [];
-    for (let i = 0; i < 6000; i++) {
-      const bad = i % 97 === 13;
-      messages.push({ key: `${bad ? 'poison' : 'ok'}-${i}`, value: await encode({ id: `r${i}`, a: (i % 13) / 3, b: (i % 7) / 2, c: bad ? golden.poisonC : i % 10 }), partition: i % 3 });
-    }
-    await produce(env.brokers, topics.input, messages);
-    const config = configWith(POISON_MODEL, appId, topics, { maxRecords: 500, maxLingerMs: 200 });
-    service = run(config);
-    // The third window bisected: earlier windows have committed by then, so the restart resumes mid-stream.
-    for (let i = 0; i < 3; i++) await service.waitForLine(/bisecting/, 90_000, service.lines.length);
-    service.kill('SIGKILL');
-    assert.equal((await service.exited).signal, 'SIGKILL');
-    service = run(config);
-    const report = await assertExactlyOnce(env.brokers, env.registryUrl, topics, appId, 120_000, () => service.assertAlive());
-    const poison = messages.filter((m) => String(m.key).startsWith('poison')).length;
-    assert.equal(report.deadLetters, poison);
-    assert.equal(report.predictions, messages.length - poison);
-    for (const dl of await readTopic(env.brokers, topics.dlq, 'read_committed')) assert.equal(dl.headers['streamscore.error.code'], 'ERR_MODEL_RUN');
-    await service.stop();
-  });
+    it('is bisected: the rows it fails on are dead-lettered once (ERR_MODEL_RUN), every other row gets its golden score once', async () => {
+      const { appId, topics, encode } = await setUp('bisect', 2);
+      const { messages, poison } = await withPoison(encode);
+      await produce(env.brokers, topics.input, messages);
+      service = run(configWith(client, POISON_MODEL, appId, topics, { maxRecords: 64, maxLingerMs: 200 }));
+      const report = await assertExactlyOnce(env.brokers, env.registryUrl, topics, appId, 90_000, () => service.assertAlive());
+      await service.waitForLine(/bisecting/, 1_000);
 
-  it('a model that fails every row stops the process (ERR_MODEL_SYSTEMIC): nothing committed, nothing dead-lettered', async () => {
-    const { appId, topics, encode } = await setUp('systemic', 1);
-    const messages: TestMessage[] = [];
-    for (let i = 0; i < 300; i++) messages.push({ key: `ok-${i}`, value: await encode({ id: `r${i}`, a: 1 + i / 100, b: 0.5, c: i % 10 }) });
-    await produce(env.brokers, topics.input, messages);
-    service = run(configWith(BROKEN_MODEL, appId, topics, { maxRecords: 50, maxLingerMs: 200 }, { failures: { attempts: 2 } }));
-    const exit = await service.exited;
-    assert.equal(exit.code, 1, service.lines.slice(-10).join('\n'));
-    assert.ok(service.lines.some((line) => /^error ERR_MODEL_SYSTEMIC: The model run failed for \d+\+? of \d+ rows/.test(line)), service.lines.slice(-5).join('\n'));
-    assert.equal(service.lines.filter((line) => /scoring window .* failed, retrying/.test(line)).length, 1, 'retried once (attempts: 2) before stopping');
-    const committed = await committedOffsets(env.brokers, appId, topics.input);
-    assert.ok([...committed.values()].every((offset) => offset === '-1'), `no offset committed: ${[...committed.values()]}`);
-    assert.equal((await readTopic(env.brokers, topics.dlq, 'read_uncommitted')).length, 0, 'nothing dead-lettered, even uncommitted');
-    assert.equal((await readTopic(env.brokers, topics.output, 'read_committed')).length, 0);
+      assert.equal(report.predictions, golden.rows.length);
+      assert.equal(report.deadLetters, poison);
+      const deadLetters = await readTopic(env.brokers, topics.dlq, 'read_committed');
+      for (const dl of deadLetters) {
+        assert.match(dl.key!.toString(), /^poison-/);
+        assert.equal(dl.headers['streamscore.error.code'], 'ERR_MODEL_RUN');
+        assert.equal(dl.headers['streamscore.error.stage'], 'model');
+        assert.match(dl.headers['streamscore.error.message'], /out of data bounds/);
+        assert.deepEqual(dl.value, messages.find((m) => m.key === dl.key!.toString())!.value, 'original bytes kept');
+      }
+      const decode = await avroDecoder(env.registryUrl);
+      const expected = new Map(golden.rows.map((r) => [r.id, r.score]));
+      let maxDelta = 0;
+      for (const p of await readTopic(env.brokers, topics.output, 'read_committed')) {
+        const score = expected.get(p.key!.toString());
+        assert.ok(score !== undefined, `prediction for ${p.key} which is not a golden row`);
+        maxDelta = Math.max(maxDelta, Math.abs((await decode(p.value!)).score - score));
+      }
+      assert.ok(maxDelta <= 1e-6, `scores equal Python onnxruntime's (max |Δ| ${maxDelta})`);
+      await service.stop();
+      assert.equal((await service.exited).code, 0);
+    });
+
+    it('survives kill -9 during a bisection: exactly once after a restart', async () => {
+      const { appId, topics, encode } = await setUp('bisect-kill', 3);
+      const messages: TestMessage[] = [];
+      for (let i = 0; i < 6000; i++) {
+        const bad = i % 97 === 13;
+        messages.push({ key: `${bad ? 'poison' : 'ok'}-${i}`, value: await encode({ id: `r${i}`, a: (i % 13) / 3, b: (i % 7) / 2, c: bad ? golden.poisonC : i % 10 }), partition: i % 3 });
+      }
+      await produce(env.brokers, topics.input, messages);
+      const config = configWith(client, POISON_MODEL, appId, topics, { maxRecords: 500, maxLingerMs: 200 });
+      service = run(config);
+      // The third window bisected: earlier windows have committed by then, so the restart resumes mid-stream.
+      for (let i = 0; i < 3; i++) await service.waitForLine(/bisecting/, 90_000, service.lines.length);
+      service.kill('SIGKILL');
+      assert.equal((await service.exited).signal, 'SIGKILL');
+      service = run(config);
+      const report = await assertExactlyOnce(env.brokers, env.registryUrl, topics, appId, 120_000, () => service.assertAlive());
+      const poison = messages.filter((m) => String(m.key).startsWith('poison')).length;
+      assert.equal(report.deadLetters, poison);
+      assert.equal(report.predictions, messages.length - poison);
+      for (const dl of await readTopic(env.brokers, topics.dlq, 'read_committed')) assert.equal(dl.headers['streamscore.error.code'], 'ERR_MODEL_RUN');
+      await service.stop();
+    });
+
+    it('a model that fails every row stops the process (ERR_MODEL_SYSTEMIC): nothing committed, nothing dead-lettered', async () => {
+      const { appId, topics, encode } = await setUp('systemic', 1);
+      const messages: TestMessage[] = [];
+      for (let i = 0; i < 300; i++) messages.push({ key: `ok-${i}`, value: await encode({ id: `r${i}`, a: 1 + i / 100, b: 0.5, c: i % 10 }) });
+      await produce(env.brokers, topics.input, messages);
+      service = run(configWith(client, BROKEN_MODEL, appId, topics, { maxRecords: 50, maxLingerMs: 200 }, { failures: { attempts: 2 } }));
+      const exit = await service.exited;
+      assert.equal(exit.code, 1, service.lines.slice(-10).join('\n'));
+      assert.ok(service.lines.some((line) => /^error ERR_MODEL_SYSTEMIC: The model run failed for \d+\+? of \d+ rows/.test(line)), service.lines.slice(-5).join('\n'));
+      assert.equal(service.lines.filter((line) => /scoring window .* failed, retrying/.test(line)).length, 1, 'retried once (attempts: 2) before stopping');
+      const committed = await committedOffsets(env.brokers, appId, topics.input);
+      assert.ok([...committed.values()].every((offset) => offset === '-1'), `no offset committed: ${[...committed.values()]}`);
+      assert.equal((await readTopic(env.brokers, topics.dlq, 'read_uncommitted')).length, 0, 'nothing dead-lettered, even uncommitted');
+      assert.equal((await readTopic(env.brokers, topics.output, 'read_committed')).length, 0);
+    });
   });
-});
+}
