@@ -8,6 +8,7 @@ import type { FetchContext, OffsetsAdmin, RecordSource, TopicPartition, Transact
 import { partitionKey, type InputRecord } from '../records/types.js';
 import { isRetriable, withRetry } from '../retry.js';
 import { WindowPolicy, type ClosedWindow, type CloseReason, type WindowBounds } from '../window/window-policy.js';
+import { BoundedRun, type RangeBounds } from './bounded-run.js';
 import type { CommitHost, CommitPart, Committer } from './committer.js';
 import type { PipelineEvents } from './events.js';
 import { PartitionCommitter } from './partition-committer.js';
@@ -30,7 +31,7 @@ export interface PipelineOptions {
    * offset (exclusive). Records outside are never scored; partitions not listed are ignored.
    * The run finishes (event `finished`) when every listed partition has committed its end offset.
    */
-  bounds?: Map<string, { start: string; end: string }>;
+  bounds?: RangeBounds;
   /**
    * A rate limit (backfill --max-rate): called for each record accepted, returns how long (ms) to
    * hold the fetch loop before the next one (0: go on). The loop heartbeats while it waits, and
@@ -72,6 +73,8 @@ interface Item {
 export class Pipeline extends EventEmitter<PipelineEvents> {
   private readonly ledger = new PartitionLedger();
   private readonly committer: Committer;
+  /** Backfill's range, as a plug-in; undefined for the live service. */
+  private readonly bounded: BoundedRun | undefined;
   private readonly window: WindowPolicy<Item>;
   /** Closed windows not yet being scored. */
   private readonly queue: ClosedWindow<Item>[] = [];
@@ -106,6 +109,12 @@ export class Pipeline extends EventEmitter<PipelineEvents> {
     this.committer = parts.transactionScope === 'window'
       ? new WindowCommitter(host, () => parts.createProducer(`${options.appId}-${this.instanceId}`))
       : new PartitionCommitter(host, (transactionalId) => parts.createProducer(transactionalId));
+    this.bounded = options.bounds && new BoundedRun(options.bounds, {
+      ledger: this.ledger, committer: this.committer, consumer: parts.consumer, logger: parts.logger,
+      stopping: () => this.stopping,
+      partitionDone: (key) => this.emit('partitionDone', { partition: key }),
+      finished: () => this.emit('finished', {}),
+    });
   }
 
   /** Ready: joined the group and every owned partition is initialised. */
@@ -127,61 +136,9 @@ export class Pipeline extends EventEmitter<PipelineEvents> {
       onAssignment: (memberId, assignment) => this.onAssignment(memberId, assignment),
       onRecords: (topic, partition, records, context) => this.onRecords(topic, partition, records, context),
       onCrash: (error, restarting) => this.emit('consumerCrash', { message: error.message, restarting }),
-      onPosition: this.options.bounds ? (topic, partition, firstOffset, lastOffset) => this.onPosition(topic, partition, firstOffset, lastOffset) : undefined,
+      onPosition: this.bounded ? (topic, partition, firstOffset, lastOffset) => this.bounded?.onPosition(this.ledger.of(topic, partition), firstOffset, lastOffset) : undefined,
     });
-    if (this.options.bounds && [...this.options.bounds.values()].every((b) => b.start === b.end)) this.emit('finished', {});
-  }
-
-  /**
-   * A fetch of only transaction markers or aborted records reached `lastOffset`. It proves nothing
-   * was skipped only if it starts at or before the next offset we expect: one fetched before a
-   * seek (start, reset) may lie past records never accepted.
-   */
-  private onPosition(topic: string, partition: number, firstOffset: string, lastOffset: string): void {
-    const state = this.ledger.of(topic, partition);
-    const bound = this.options.bounds?.get(partitionKey(topic, partition));
-    if (!state || !bound || state.status !== 'active' || this.stopping || BigInt(lastOffset) + 1n < BigInt(bound.end)) return;
-    if (state.nextOffset === undefined || BigInt(firstOffset) > state.nextOffset) return;
-    this.fetchedToEnd(state);
-  }
-
-  /** Every record of the range was fetched and accepted (or never existed): wait for the commits, then finish. */
-  private fetchedToEnd(state: PartitionState): void {
-    const { topic, partition } = state;
-    if (!state.fetchedToEnd) {
-      state.fetchedToEnd = true;
-      // Nothing past the end is wanted: stop fetching this partition.
-      this.parts.consumer.pause([{ topic, partition }]);
-    }
-    void this.maybeFinish(state);
-  }
-
-  /**
-   * A bounded partition is done when its committed offset reaches the range end. If the range
-   * ends with records that never reach us (transaction markers, aborted records), the last
-   * output commit stops short of the end: an offsets-only transaction then records the end.
-   */
-  private async maybeFinish(state: PartitionState): Promise<void> {
-    const bound = this.options.bounds?.get(state.key);
-    if (!bound || state.done || state.status !== 'active') return;
-    const end = BigInt(bound.end);
-    if ((state.committed ?? -1n) < end) {
-      const nothingPending = state.nextOffset === undefined || state.committed === state.nextOffset || (state.committed === undefined && state.nextOffset === BigInt(bound.start));
-      if (!state.fetchedToEnd && BigInt(bound.start) !== end) return;
-      if (!nothingPending) return;
-      try {
-        await this.committer.commitOffsetOnly(state, bound.end);
-        this.ledger.acknowledge(state, end);
-      } catch (error) {
-        this.parts.logger.warn({ err: error, partition: state.key }, 'committing the end of the range failed; will retry after the next fetch');
-        return;
-      }
-    }
-    state.done = true;
-    this.parts.consumer.pause([{ topic: state.topic, partition: state.partition }]);
-    this.emit('partitionDone', { partition: state.key });
-    const all = [...this.options.bounds!.keys()];
-    if (all.every((key) => this.ledger.get(key)?.done)) this.emit('finished', {});
+    if (this.bounded?.emptyFromStart) this.emit('finished', {});
   }
 
   /**
@@ -256,14 +213,13 @@ export class Pipeline extends EventEmitter<PipelineEvents> {
         if (state.generation !== generation || this.stopping) return;
         // Without a committed offset, go back to the first offset this process accepted (if any):
         // kafkajs' own position may be past records that were buffered but never committed.
-        const bound = this.options.bounds?.get(state.key);
-        const start = committed ?? bound?.start ?? this.ledger.firstOffset(state.key)?.toString();
+        const start = committed ?? this.bounded?.startOffset(state.key) ?? this.ledger.firstOffset(state.key)?.toString();
         if (start !== undefined) this.parts.consumer.seek(state.topic, state.partition, start);
         state.nextOffset = start === undefined ? undefined : BigInt(start);
         state.committed = committed === undefined ? undefined : BigInt(committed);
         state.status = 'active';
         this.emit('partitionReady', { partition: state.key, committedOffset: committed });
-        if (bound) void this.maybeFinish(state);
+        void this.bounded?.maybeFinish(state);
       } catch (error) {
         if (this.stopping) return;
         this.parts.logger.error({ err: error, partition: state.key }, 'partition initialisation failed');
@@ -297,8 +253,7 @@ export class Pipeline extends EventEmitter<PipelineEvents> {
     if (state.status !== 'active' || this.stopping || this.failure) return;
     const last = records[records.length - 1];
     this.emit('lag', { partition: key, lag: Math.max(0, Number(context.highWatermark) - Number(last.offset) - 1) });
-    const bound = this.options.bounds?.get(key);
-    if (this.options.bounds && !bound) return;
+    if (this.bounded && !this.bounded.covers(key)) return;
     const generation = state.generation;
     let complete = true;
     for (const record of records) {
@@ -307,7 +262,7 @@ export class Pipeline extends EventEmitter<PipelineEvents> {
         break;
       }
       const offset = BigInt(record.offset);
-      if (bound && (offset >= BigInt(bound.end) || offset < BigInt(bound.start))) continue;
+      if (this.bounded && !this.bounded.inRange(key, offset)) continue;
       if (state.nextOffset !== undefined && offset < state.nextOffset) continue;
       this.ledger.accepted(state, offset);
       const reason = this.window.add({ record, generation: state.generation }, record.size);
@@ -323,9 +278,7 @@ export class Pipeline extends EventEmitter<PipelineEvents> {
         }
       }
     }
-    // The fetch reached the end of the range and every record of it was looked at (a batch cut short
-    // by a seek or by stopping proves nothing: its records were not all accepted).
-    if (bound && complete && !this.stopping && !context.isStale() && BigInt(context.lastOffset) + 1n >= BigInt(bound.end)) this.fetchedToEnd(state);
+    this.bounded?.afterBatch(state, context, complete);
     this.armLinger();
     await this.waitForRoom(context);
   }
@@ -476,7 +429,7 @@ export class Pipeline extends EventEmitter<PipelineEvents> {
       partition: state.key, windowId, records: output.records, predictions: output.predictions.length,
       deadLetters: output.deadLetters.length, deadLetterCodes: output.deadLetterCodes, nextOffset: output.nextOffset, durationMs,
     });
-    if (this.options.bounds) await this.maybeFinish(state);
+    await this.bounded?.maybeFinish(state);
   }
 
   /** The transaction was aborted: nothing of it is visible, and the partitions' work is redone or dropped. */
