@@ -4,6 +4,7 @@ import { Command } from 'commander';
 import { registerBackfill } from './backfill-command.js';
 import { checkCommand } from './check-command.js';
 import { registerDemo } from './demo-command.js';
+import { registerDiff } from './diff-command.js';
 import { exitOnCommanderError } from './fail.js';
 import { registerGenerate } from './generate-command.js';
 import { runCommand } from './run-command.js';
@@ -30,6 +31,7 @@ program.command('check')
 registerTopics(program);
 registerGenerate(program);
 registerBackfill(program);
+registerDiff(program);
 registerTail(program);
 registerDemo(program);
 
