@@ -292,6 +292,7 @@ class DiffRun {
     // Progress counts offsets rescored by the candidate (what the bar and its ETA follow).
     for (const [partition, c] of perPartition) this.progress.recordCommit(partition, c.next, { records: c.records, predictions: c.scored, deadLetters: c.records - c.scored });
     if (this.join) await this.drainJoin(false);
+    this.io.logger.debug({ records: records.length, pendingCandidates: this.join?.pendingCandidates, pendingRecorded: this.join?.pendingRecorded }, 'diff window scored');
     this.gate.notify();
   }
 
