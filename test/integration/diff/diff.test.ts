@@ -21,6 +21,7 @@ import { uniqueName } from '../../support/environment.js';
 import { avroDecoder, deleteTopics, createTopics, endOffsets, kafkaFor, readTopic, type ReadMessage } from '../../support/kafka-fixtures.js';
 import { StreamscoreProcess, writeConfig } from '../../support/streamscore-process.js';
 import { useTestEnvironment } from '../../support/use-test-environment.js';
+import { launchChromium, openFile } from '../../support/chromium.js';
 
 const CANDIDATE = path.resolve('test/fixtures/models/iot-candidate.onnx');
 const CHAMPION = path.resolve('models/iot-anomaly.onnx');
@@ -101,7 +102,7 @@ describe('streamscore diff against a backfilled predictions topic', () => {
   it('reports what an independent computation finds, and writes to no topic', async () => {
     const before = await Promise.all(Object.values(topics).map((t) => endOffsets(env.brokers, t)));
     const reportFile = path.join(workDir, 'report.json');
-    const diff = await runToExit(['diff', '--config', config, '--from', 'earliest', '--to', 'latest', '--model', CANDIDATE, '--against', topics.predictions, '--threshold', String(CANDIDATE_THRESHOLD), '--output', reportFile, '--window-records', '700']);
+    const diff = await runToExit(['diff', '--config', config, '--from', 'earliest', '--to', 'latest', '--model', CANDIDATE, '--against', topics.predictions, '--threshold', String(CANDIDATE_THRESHOLD), '--output', reportFile, '--html', path.join(workDir, 'report.html'), '--window-records', '700']);
     assert.equal(diff.code, 0, diff.out);
     const report = JSON.parse(readFileSync(reportFile, 'utf8')) as DiffReport;
     const afterRun = await Promise.all(Object.values(topics).map((t) => endOffsets(env.brokers, t)));
@@ -184,6 +185,50 @@ describe('streamscore diff against a backfilled predictions topic', () => {
     assert.deepEqual(report.distributions.champion, histogram(champion.map((s) => s.score)));
     assert.deepEqual(report.distributions.candidate, histogram(candidate.map((s) => s.score)));
     assert.match(diff.out, /^ {2}flips {6}\d+ newly flagged, \d+ no longer flagged$/m);
+  });
+
+  it('the HTML page renders in Chromium, offline, and shows the JSON report\'s numbers', async () => {
+    const report = JSON.parse(readFileSync(path.join(workDir, 'report.json'), 'utf8')) as DiffReport;
+    const browser = await launchChromium();
+    try {
+      const { page, foreignRequests } = await openFile(browser, path.join(workDir, 'report.html'));
+      await page.waitForSelector('body[data-rendered]', { timeout: 30_000 });
+      assert.deepEqual(foreignRequests, [], 'the page loads nothing from anywhere');
+      assert.equal(await page.$eval('body', (b) => b.getAttribute('data-rendered')), '3', 'three plots: distributions, ROC, calibration');
+      for (const id of ['distribution', 'roc', 'calibration']) {
+        // A drawn canvas: some pixels are not transparent.
+        const painted = await page.$eval(`#${id} canvas`, (canvas) => {
+          // No DOM types in this project's tsconfig: the few canvas members used, spelled out.
+          const c = canvas as unknown as { width: number; height: number; getContext(kind: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: ArrayLike<number> } } };
+          const data = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+          let n = 0;
+          for (let i = 3; i < data.length; i += 4) if (data[i] !== 0) n++;
+          return c.width > 0 && c.height > 0 ? n : 0;
+        });
+        assert.ok(painted > 1_000, `#${id} is drawn (${painted} painted pixels)`);
+      }
+      const shown = await page.$$eval('[data-key]', (els) => els.map((e) => ({ key: e.getAttribute('data-key')!, value: e.getAttribute('data-value')!, text: e.textContent! })));
+      assert.ok(shown.length > 40, `${shown.length} numbers on the page`);
+      const keys = new Set(shown.map((s) => s.key));
+      for (const key of ['compared', 'delta.mean', 'delta.p50', 'delta.p99', 'delta.max', 'flips.toFlagged.count', 'flips.toUnflagged.count', 'quality.champion.precision', 'quality.candidate.recall', 'quality.candidate.rocAuc']) assert.ok(keys.has(key), `${key} is on the page`);
+      for (const { key, value, text } of shown) {
+        let expected: unknown = report;
+        for (const part of key.split('.')) expected = (expected as Record<string, unknown>)[part];
+        assert.equal(value, expected === null ? '' : String(expected), `${key}: the page's value is the JSON's`);
+        if (typeof expected !== 'number') continue;
+        // The text shown is that value rounded: as many decimals as it shows (percentages ×100).
+        const percent = text.endsWith('%');
+        const digits = text.includes('.') ? text.replace('%', '').split('.')[1]!.length : 0;
+        const number = Number(text.replace(/[%,]/g, ''));
+        assert.ok(Math.abs(number - expected * (percent ? 100 : 1)) <= 0.5 * 10 ** -digits + 1e-9, `${key}: shows "${text}" for ${expected}`);
+      }
+      const flipRows = await page.$$eval('#flips-to-flagged tr, #flips-to-unflagged tr', (rows) => rows.length);
+      assert.equal(flipRows, 2 + Math.max(1, report.flips.toFlagged.examples.length) + Math.max(1, report.flips.toUnflagged.examples.length));
+      const screenshot = process.env.STREAMSCORE_DIFF_SCREENSHOT ?? path.join(workDir, 'report.png');
+      await page.screenshot({ path: screenshot as `${string}.png`, fullPage: true });
+    } finally {
+      await browser.close();
+    }
   });
 
   it('without --against scores the champion in the same run, with the same numbers', async () => {
