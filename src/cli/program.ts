@@ -23,8 +23,9 @@ program.command('run')
   .action(runCommand);
 
 program.command('check')
-  .description('Validate a configuration, its model and schemas without connecting anywhere')
+  .description('Validate a configuration, its model and schemas, and print the model\'s contract; connects nowhere unless --registry')
   .requiredOption('-c, --config <file>', 'configuration file (YAML or JSON)')
+  .option('--registry', 'also check every registered writer schema of the input subject (<topic>-value) against the reader schema')
   .action(checkCommand);
 
 // These modules each define their command and its options.
