@@ -57,8 +57,8 @@ describe('streamscore check: the contract and the registered writer schemas', ()
     const { code, out } = await check(withDefault, false);
     assert.equal(code, 0, out);
     assert.match(out, /^ {4}column {2}field {2}reader type +dtype$/m);
-    assert.match(out, /^ +0 {2}a {4}double +float32$/m);
-    assert.match(out, /^ +2 {2}c {4}\["null","double"\] {2}float32$/m);
+    assert.match(out, /^ +0 {2}a +double +float32$/m);
+    assert.match(out, /^ +2 {2}c +\["null","double"\] {2}float32$/m);
     assert.match(out, /^ {4}score {2}← probabilities\[:, 1\]$/m);
     assert.match(out, /^ {4}flag {3}← score ≥ 0\.5$/m);
     assert.ok(out.includes(TINY_MODEL));
