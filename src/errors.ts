@@ -51,6 +51,10 @@ export const errorCatalogue = {
   ERR_GENERATE_TIMESTAMP_REFUSED: ['fatal', "The topic would refuse the run's message timestamps (message.timestamp.before/after.max.ms): pick another --start-time or use --timestamp now."],
   ERR_STACK_DIR_UNUSABLE: ['fatal', "The local stack's folder cannot be used: its path contains a character (;) that the registry's database URL cannot carry."],
   ERR_TOPIC_MISMATCH: ['fatal', 'An existing topic differs from what streamscore topics would create (cleanup.policy other than delete, or another partition count than --partitions asks); existing topics are never changed.'],
+  ERR_DIFF_USAGE: ['fatal', 'streamscore diff cannot run with the options given (--against naming the input topic, no --topic for a config that reads several topics or a pattern, an output file that cannot be written).'],
+  ERR_DIFF_RANGE: ['fatal', 'The diff range is invalid (--to before --from, malformed offsets or times, offsets of another topic or partition).'],
+  ERR_DIFF_MODEL_MISMATCH: ['fatal', "The candidate model (--model) does not fit the configuration's model contract: its inputs or outputs differ from model.inputs / model.outputs."],
+  ERR_CHECK_WRITER_SCHEMA: ['fatal', 'streamscore check --registry: a registered writer schema of the input subject cannot be resolved to the reader schema, or loses a feature field in resolution, so every record written with it would be dead-lettered.'],
 } as const satisfies Record<string, readonly [ErrorKind, string]>;
 
 export type ErrorCode = keyof typeof errorCatalogue;

@@ -6,7 +6,7 @@ export const EXIT_FATAL = 1;
 export const EXIT_CONFIG = 2;
 
 /** Refusals of what the command line asks for, not failures of the run: exit 2, like a refused configuration. */
-const COMMAND_LINE_REFUSALS: ReadonlySet<ErrorCode> = new Set(['ERR_GENERATE_USAGE', 'ERR_GENERATE_TIMESTAMP_REFUSED', 'ERR_BACKFILL_USAGE', 'ERR_TOPIC_MISMATCH']);
+const COMMAND_LINE_REFUSALS: ReadonlySet<ErrorCode> = new Set(['ERR_GENERATE_USAGE', 'ERR_GENERATE_TIMESTAMP_REFUSED', 'ERR_BACKFILL_USAGE', 'ERR_TOPIC_MISMATCH', 'ERR_DIFF_USAGE', 'ERR_DIFF_RANGE', 'ERR_DIFF_MODEL_MISMATCH', 'ERR_CHECK_WRITER_SCHEMA']);
 
 /** Prints one clear error (code and message, no stack trace for known errors) and exits. */
 export function fail(error: unknown): never {
@@ -19,7 +19,7 @@ export function fail(error: unknown): never {
 }
 
 /** A command line that cannot run: one `error ERR_…_USAGE: …` line and exit 2, like the other refusals. */
-export function refuse(code: 'ERR_GENERATE_USAGE' | 'ERR_BACKFILL_USAGE', message: string): never {
+export function refuse(code: 'ERR_GENERATE_USAGE' | 'ERR_BACKFILL_USAGE' | 'ERR_DIFF_USAGE', message: string): never {
   fail(new StreamscoreError(code, message));
 }
 

@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { registerBackfill } from './backfill-command.js';
 import { checkCommand } from './check-command.js';
 import { registerDemo } from './demo-command.js';
+import { registerDiff } from './diff-command.js';
 import { exitOnCommanderError } from './fail.js';
 import { registerGenerate } from './generate-command.js';
 import { runCommand } from './run-command.js';
@@ -21,14 +22,16 @@ program.command('run')
   .action(runCommand);
 
 program.command('check')
-  .description('Validate a configuration, its model and schemas without connecting anywhere')
+  .description('Validate a configuration, its model and schemas, and print the model\'s contract; connects nowhere unless --registry')
   .requiredOption('-c, --config <file>', 'configuration file (YAML or JSON)')
+  .option('--registry', 'also check every registered writer schema of the input subject (<topic>-value) against the reader schema')
   .action(checkCommand);
 
 // These modules each define their command and its options.
 registerTopics(program);
 registerGenerate(program);
 registerBackfill(program);
+registerDiff(program);
 registerTail(program);
 registerDemo(program);
 
