@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { createKafka } from '../kafka/client.js';
-import { InputConsumer, type BatchContext } from '../kafka/input-consumer.js';
+import type { FetchContext, KafkaClient, RecordSource } from '../kafka/types.js';
 import type { InputRecord } from '../records/types.js';
 
 /**
@@ -8,10 +7,8 @@ import type { InputRecord } from '../records/types.js';
  * own (random suffix) that never commits, seeks each partition to its start and stops each at its
  * end. `onBatch` is awaited before the next fetch of that partition, so a slow consumer of the
  * records holds the reader back instead of piling records up in memory (the consumer heartbeats
- * meanwhile). Built on the pipeline's InputConsumer: the kafkajs client stays in src/kafka.
+ * meanwhile). Built on the pipeline's RecordSource, of whichever client the config names.
  */
-
-type Kafka = ReturnType<typeof createKafka>;
 
 export interface OffsetRange {
   partition: number;
@@ -37,7 +34,7 @@ interface PartitionState {
 
 export class RangeReader {
   readonly groupId: string;
-  private readonly consumer: InputConsumer;
+  private readonly consumer: RecordSource;
   private readonly partitions = new Map<number, PartitionState>();
   private finish!: () => void;
   private fail!: (error: Error) => void;
@@ -45,9 +42,9 @@ export class RangeReader {
   readonly done: Promise<void>;
   private stopped = false;
 
-  constructor(kafka: Kafka, private readonly options: RangeReaderOptions, private readonly onPartitionDone: (partition: number) => void = () => undefined) {
+  constructor(kafka: KafkaClient, private readonly options: RangeReaderOptions, private readonly onPartitionDone: (partition: number) => void = () => undefined) {
     this.groupId = `${options.groupPrefix}-${randomBytes(4).toString('hex')}`;
-    this.consumer = new InputConsumer(kafka, {
+    this.consumer = kafka.source({
       groupId: this.groupId,
       sessionTimeoutMs: options.sessionTimeoutMs,
       heartbeatIntervalMs: options.heartbeatIntervalMs,
@@ -97,7 +94,7 @@ export class RangeReader {
     await this.consumer.disconnect().catch(() => undefined);
   }
 
-  private async onRecords(partition: number, records: InputRecord[], context: BatchContext, onBatch: (records: InputRecord[]) => Promise<void>): Promise<void> {
+  private async onRecords(partition: number, records: InputRecord[], context: FetchContext, onBatch: (records: InputRecord[]) => Promise<void>): Promise<void> {
     const state = this.partitions.get(partition);
     if (!state || state.done || this.stopped) return;
     const wanted: InputRecord[] = [];
@@ -127,7 +124,7 @@ export class RangeReader {
 }
 
 /** Awaits `work`, heartbeating the group while it takes longer than a heartbeat interval. */
-async function whileHeartbeating(work: Promise<void>, context: BatchContext, intervalMs: number): Promise<void> {
+async function whileHeartbeating(work: Promise<void>, context: FetchContext, intervalMs: number): Promise<void> {
   let settled = false;
   const finished = work.finally(() => { settled = true; });
   while (!settled) {

@@ -11,9 +11,9 @@ import { AvroDecoder } from '../codec/avro-decoder.js';
 import { Registry } from '../codec/registry.js';
 import type { StreamscoreConfig } from '../config/types.js';
 import { isStreamscoreError, StreamscoreError } from '../errors.js';
-import { KafkaAdmin } from '../kafka/admin.js';
-import { createKafka } from '../kafka/client.js';
-import { toKafkaError } from '../kafka/errors.js';
+import { asKafkaError } from '../kafka/errors.js';
+import { openKafkaClient } from '../kafka/open-client.js';
+import type { KafkaClient } from '../kafka/types.js';
 import { checkModel, type ModelFacts } from '../model/model-check.js';
 import { preflight } from '../pipeline/service.js';
 import type { InputRecord } from '../records/types.js';
@@ -92,12 +92,12 @@ export async function runDiff(request: DiffRequest, io: DiffIo): Promise<{ repor
   const { model: championFacts, readerSchema, predictionSchema } = await preflight(config);
   const candidate = await candidateFacts(config, request.candidateModel);
 
-  const kafka = createKafka(config.kafka, io.logger, '-diff');
-  const admin = new KafkaAdmin(kafka);
+  const kafka = openKafkaClient(config.kafka, io.logger, '-diff');
+  const admin = kafka.admin();
   try {
     await admin.connect();
   } catch (error) {
-    throw toKafkaError(error, `Connecting to ${config.kafka.brokers.join(',')}`);
+    throw asKafkaError(error, `Connecting to ${config.kafka.brokers.join(',')}`);
   }
   try {
     await admin.requireTopics([topic]);
@@ -150,7 +150,7 @@ class DiffRun {
   private failure: unknown;
   private readonly startedAt = Date.now();
 
-  constructor(private readonly request: DiffRequest, private readonly io: DiffIo, private readonly kafka: ReturnType<typeof createKafka>, private readonly plan: BackfillPlan, private readonly predictionRanges: OffsetRange[], private readonly models: Models) {
+  constructor(private readonly request: DiffRequest, private readonly io: DiffIo, private readonly kafka: KafkaClient, private readonly plan: BackfillPlan, private readonly predictionRanges: OffsetRange[], private readonly models: Models) {
     const { config } = request;
     this.registry = new Registry({ url: config.schemaRegistry.url!, username: config.schemaRegistry.username, password: config.schemaRegistry.password });
     this.stats = new DiffStats({ champion: config.model.outputs.threshold ?? null, candidate: request.candidateThreshold ?? config.model.outputs.threshold ?? null });
