@@ -64,7 +64,10 @@ export class PlatformaticTransactionalSink implements TransactionalSink {
       partitioner: this.partitioner,
     });
     try {
-      const transaction = await producer.beginTransaction();
+      // producerId/epoch -1: "no previous producer", as the Java client sends. platformatic defaults
+      // them to 0/0, which KIP-360 reads as "bump the epoch of producer 0": refused with
+      // PRODUCER_FENCED as soon as the transactional id has a history, i.e. on every restart.
+      const transaction = await producer.beginTransaction({ producerId: -1n, producerEpoch: -1 });
       await transaction.cancel();
       this.state = { kind: 'ready', producer };
     } catch (error) {
