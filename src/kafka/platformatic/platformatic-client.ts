@@ -5,6 +5,7 @@ import type { KafkaClient } from '../types.js';
 import { PlatformaticOffsetsAdmin } from './offsets-admin.js';
 import { PlatformaticRecordSource } from './record-source.js';
 import { PlatformaticTransactionalSink } from './transactional-sink.js';
+import { checkPlatformaticVersion } from './version-guard.js';
 
 /**
  * @platformatic/kafka 1.35.0 behind the seam. Its TxnOffsetCommit carries the group metadata
@@ -19,6 +20,7 @@ import { PlatformaticTransactionalSink } from './transactional-sink.js';
  * with the same settings.
  */
 export function createPlatformaticClient(config: StreamscoreConfig['kafka'], logger: Logger, clientIdSuffix = ''): KafkaClient {
+  checkPlatformaticVersion();
   const log = logger.child({ component: 'platformatic' });
   let tools: KafkaClient | undefined;
   const kafkajsTools = (): KafkaClient => (tools ??= createKafkajsClient(config, logger, clientIdSuffix));

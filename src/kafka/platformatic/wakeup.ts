@@ -1,23 +1,22 @@
 /** Lets a loop sleep until something changed (notify) or a timeout passed, whichever is first. */
 export class Wakeup {
-  private waiters: (() => void)[] = [];
+  private waiters = new Set<() => void>();
 
   notify(): void {
     const waiters = this.waiters;
-    this.waiters = [];
+    this.waiters = new Set();
     for (const wake of waiters) wake();
   }
 
   wait(timeoutMs: number): Promise<void> {
     return new Promise((resolve) => {
-      const timer = setTimeout(done, timeoutMs);
-      const self = this;
-      function done(): void {
+      const done = (): void => {
         clearTimeout(timer);
-        self.waiters = self.waiters.filter((w) => w !== done);
+        this.waiters.delete(done);
         resolve();
-      }
-      this.waiters.push(done);
+      };
+      const timer = setTimeout(done, timeoutMs);
+      this.waiters.add(done);
     });
   }
 }

@@ -12,7 +12,7 @@ import { StreamscoreError } from '../../../src/errors.js';
 import type { KafkaSettings } from '../../../src/kafka/open-client.js';
 import { createPlatformaticClient } from '../../../src/kafka/platformatic/platformatic-client.js';
 import { keyHash } from '../../../src/kafka/platformatic/partitioner.js';
-import type { FetchContext, KafkaClient, RecordSource, SourceHandlers, TopicPartition } from '../../../src/kafka/types.js';
+import type { FetchContext, KafkaClient, SourceHandlers, TopicPartition } from '../../../src/kafka/types.js';
 import type { InputRecord } from '../../../src/records/types.js';
 import { resolveTestEnvironment, uniqueName, waitFor, type TestEnvironment } from '../../support/environment.js';
 import { committedOffsets, createTopics, deleteTopics, endOffsets, kafkaFor, produce, readTopic } from '../../support/kafka-fixtures.js';

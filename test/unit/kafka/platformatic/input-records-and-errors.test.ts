@@ -41,3 +41,11 @@ describe('platformatic errors', () => {
     assert.equal(toKafkaError(new Error('socket hang up'), 'x').code, 'ERR_KAFKA_TRANSIENT');
   });
 });
+
+describe('platformatic version guard', () => {
+  it('accepts the checked version and refuses others with ERR_KAFKA_CLIENT_VERSION', async () => {
+    const { checkPlatformaticVersion } = await import('../../../../src/kafka/platformatic/version-guard.js');
+    checkPlatformaticVersion();
+    assert.throws(() => checkPlatformaticVersion('1.36.0'), (error: unknown) => (error as { code?: string }).code === 'ERR_KAFKA_CLIENT_VERSION');
+  });
+});
