@@ -1,6 +1,7 @@
 import { Producer, type Consumer, type MessageToProduce } from '@platformatic/kafka';
 import { StreamscoreError } from '../../errors.js';
 import type { OutputMessage } from '../../records/types.js';
+import { publishTransaction } from '../diagnostics.js';
 import type { TransactionalSink, TransactionContent } from '../types.js';
 import { baseOptions, type KafkaConfig } from './client-options.js';
 import { isProducerFenced, toKafkaError } from './errors.js';
@@ -95,9 +96,12 @@ export class PlatformaticTransactionalSink implements TransactionalSink {
           groupMetadata: content.groupMetadata,
           offsets: content.offsets,
         });
+        publishTransaction({ transactionalId: this.transactionalId, phase: 'offsets-sent', partitions: content.offsets.length });
       }
       await transaction.commit();
+      publishTransaction({ transactionalId: this.transactionalId, phase: 'committed', partitions: content.offsets.length });
     } catch (error) {
+      publishTransaction({ transactionalId: this.transactionalId, phase: 'aborted', partitions: content.offsets.length });
       const failure = toKafkaError(error, `Transaction for ${content.offsets.map((o) => `${o.topic}:${o.partition}`).join(', ') || 'outputs only'} (${this.transactionalId})`);
       await this.abandon(producer, transaction, error, failure);
       throw failure;
