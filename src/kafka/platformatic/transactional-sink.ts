@@ -77,8 +77,32 @@ export class PlatformaticTransactionalSink implements TransactionalSink {
     }
   }
 
+  /**
+   * One transaction, bounded by the transaction timeout. platformatic does not fail requests that
+   * were in flight on a connection the broker dropped (kill -9 of the broker): they wait for the
+   * request timeout and its retries, and an EndTxn can hang for minutes. Past the transaction
+   * timeout the broker aborts the transaction anyway (or already committed it): the sink is dropped
+   * (a new init() settles it either way) and the pipeline redoes the window from the committed offsets.
+   */
   async commit(content: TransactionContent): Promise<void> {
     const producer = this.readyProducer();
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        const failure = new StreamscoreError('ERR_KAFKA_TRANSIENT', `Transaction of ${this.transactionalId} did not complete within kafka.transactionTimeoutMs=${this.transactionTimeoutMs}`, { stage: 'sink' });
+        if (this.state.kind === 'ready' && this.state.producer === producer) this.state = { kind: 'uninitialised', failure };
+        void producer.close().catch(() => undefined);
+        reject(failure);
+      }, this.transactionTimeoutMs);
+    });
+    try {
+      await Promise.race([this.transact(producer, content), deadline]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private async transact(producer: Producer, content: TransactionContent): Promise<void> {
     const messages = content.outputs.flatMap((o) => o.messages.map((m) => toMessage(o.topic, m)));
     if (messages.length === 0 && content.offsets.length === 0) return;
     let transaction: Transaction | undefined;
