@@ -149,7 +149,11 @@ export async function readTopic(brokers: string[], topic: string, isolation: 're
         resolveOffset(m.offset);
       }
       const end = BigInt(ends.get(batch.partition) ?? '0');
-      if (BigInt(batch.lastOffset()) + 1n >= end) pending.delete(batch.partition);
+      // A fetch that returns nothing at all says lastOffset = high watermark - 1, also when a
+      // read_committed fetch stops at the last stable offset behind an open transaction (a killed
+      // instance's, until the broker aborts it): that is not the end of the partition.
+      const fetchedNothing = (batch as unknown as { isEmptyIncludingFiltered(): boolean }).isEmptyIncludingFiltered();
+      if (!fetchedNothing && BigInt(batch.lastOffset()) + 1n >= end) pending.delete(batch.partition);
       if (!pending.size) resolveDone();
     },
   });
