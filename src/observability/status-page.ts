@@ -21,6 +21,7 @@ const CLIENT = String.raw`
 const HISTORY = __HISTORY__;
 const root = document.getElementById('pipelines');
 const state = new Map();
+window.streamscoreStatus = state;
 let previous;
 
 function esc(text) { return String(text).replace(/[&<>"']/g, (c) => '&#' + c.charCodeAt(0) + ';'); }
