@@ -20,6 +20,7 @@ export interface HealthSource {
  */
 export function startHttpServer(port: number, host: string, registry: Registry, health: HealthSource): Promise<Server> {
   const metrics = metricsOf(registry);
+  if (metrics) metrics.readySource = () => health.ready();
   return listen(port, host, metrics ? [{ name: 'streamscore', metrics, health }] : [], registry, health);
 }
 
@@ -29,6 +30,7 @@ export function startHttpServer(port: number, host: string, registry: Registry, 
  * and `/readyz` answer for all together.
  */
 export function startStatusServer(port: number, host: string, sources: readonly StatusSource[]): Promise<Server> {
+  for (const source of sources) source.metrics.readySource = () => source.health.ready();
   const health: HealthSource = {
     healthy: () => sources.every((s) => s.health.healthy()),
     ready: () => sources.every((s) => s.health.ready()),

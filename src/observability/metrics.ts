@@ -43,6 +43,12 @@ export class PipelineMetrics {
   readonly flagged = new Counter({ name: 'streamscore_sink_flagged_total', help: 'Committed predictions with flag=true, as a read_committed consumer sees them.', registers: [this.registry] });
   readonly observedPredictions = new Counter({ name: 'streamscore_sink_observed_predictions_total', help: 'Committed predictions seen by a read_committed consumer (the denominator of the flag rate).', registers: [this.registry] });
   readonly endToEndSeconds = new Histogram({ name: 'streamscore_pipeline_end_to_end_seconds', help: 'From an input record\'s timestamp to its prediction being visible to read_committed consumers.', buckets: END_TO_END_SECONDS, registers: [this.registry] });
+  /** What /readyz answers, set by the metrics server that serves it (src/observability/http-server.ts). */
+  readySource: (() => boolean) | undefined;
+  readonly ready = new Gauge({
+    name: 'streamscore_ready', help: '1 while /readyz answers 200 (joined the group, every owned partition initialised), else 0.', registers: [this.registry],
+    collect: () => { if (this.readySource) this.ready.set(this.readySource() ? 1 : 0); },
+  });
   /** Owned partitions, model facts and the last errors, for the status page (GET /). */
   readonly status = new StatusTracker();
   private readonly closedAt = new Map<string, number>();
