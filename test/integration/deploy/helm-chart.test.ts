@@ -24,7 +24,7 @@ interface Manifest {
   apiVersion: string;
   kind: string;
   metadata: { name: string };
-  spec?: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+  spec?: any;
   data?: Record<string, string>;
 }
 
