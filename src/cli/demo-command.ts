@@ -14,6 +14,7 @@ interface DemoFlags {
   seed: number;
   keepStack?: boolean;
   timeout: number;
+  statusPort: number;
 }
 
 /** Records per scenario by default: the run takes well under a minute on two cores. */
@@ -31,11 +32,14 @@ export function registerDemo(program: Command): void {
     .option('--seed <n>', 'generator seed', nonNegativeInteger, 1)
     .option('--keep-stack', 'keep the run\'s topics and leave the local stack running')
     .option('--timeout <s>', 'how long to wait for the last record to be scored once all are produced', positiveInteger, 300)
+    .option('--status-port <n>', 'port of the live status page on 127.0.0.1 (0: a free one)', nonNegativeInteger, 0)
     .addHelpText('after', `
 Uses KAFKA_BROKERS and SCHEMA_REGISTRY_URL when both are set; otherwise starts (or reuses) the local
 stack (npm run stack) and releases it at the end. Topics are created for this run only (names end in
 .demo-<run id>) and deleted afterwards unless --keep-stack. Exit code 0 when every record was scored
-exactly once with no dead letter and no pipeline error; 1 otherwise; 130 when interrupted.`)
+exactly once with no dead letter and no pipeline error; 1 otherwise; 130 when interrupted.
+The live status page (docs/operations.md#status-page) is printed once the pipelines run; with
+--keep-stack it keeps serving the run's final figures after the report, until Ctrl-C.`)
     .action(demoCommand);
 }
 
@@ -47,6 +51,7 @@ async function demoCommand(flags: DemoFlags): Promise<void> {
     seed: flags.seed,
     keepStack: flags.keepStack === true,
     scoreTimeoutMs: flags.timeout * 1000,
+    statusPort: flags.statusPort,
   };
   const progress = createProgress();
   // kafkajs reports retried request errors as warnings; at a terminal they would tear the bars.
@@ -70,6 +75,11 @@ async function demoCommand(flags: DemoFlags): Promise<void> {
     const header = `streamscore demo ${result.runId}: ${options.records.toLocaleString('en-US')} records per scenario, ${options.rate > 0 ? `${options.rate.toLocaleString('en-US')} records/s each` : 'as fast as possible'}; Kafka ${result.endpoints.brokers.join(',')} (${result.endpoints.source})`;
     process.stdout.write(`\n${header}\n\n${result.reports.map(formatReport).join('\n\n')}\n\n`);
     process.stdout.write(`${failed ? 'FAILED' : 'OK'}: every record ${failed ? 'was not' : 'was'} scored exactly once; demo took ${(result.elapsedMs / 1000).toFixed(1)} s\n`);
+    if (result.status) {
+      process.stdout.write(`status page still up (--keep-stack) at ${result.status.url}: Ctrl-C to quit\n`);
+      await new Promise((resolve) => controller.signal.addEventListener('abort', resolve, { once: true }));
+      result.status.close();
+    }
     process.exit(failed ? 1 : 0);
   } catch (error) {
     progress.stop();

@@ -32,6 +32,8 @@ export class ScenarioCollector {
   duplicates = 0;
   /** Input records without truth headers, or predictions that could not be decoded: must stay 0. */
   malformed = 0;
+  /** Told of each first prediction of a record (the demo feeds the status page's flag rate and end-to-end latency). */
+  onPrediction: ((prediction: SeenPrediction) => void) | undefined;
   private readonly predictionType: avro.Type;
 
   constructor(readonly scenario: ScenarioName, readonly topics: { input: string; output: string; deadLetters: string }, predictionSchemaFile: string) {
@@ -78,6 +80,8 @@ export class ScenarioCollector {
       this.duplicates++;
       return;
     }
-    this.predictions.set(source, { score: prediction.score, flag: prediction.flag === true, sourceTimestamp: prediction.source_timestamp, visibleAt: receivedAt });
+    const seen: SeenPrediction = { score: prediction.score, flag: prediction.flag === true, sourceTimestamp: prediction.source_timestamp, visibleAt: receivedAt };
+    this.predictions.set(source, seen);
+    this.onPrediction?.(seen);
   }
 }

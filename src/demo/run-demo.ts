@@ -5,11 +5,15 @@
  * record is scored and committed → report → remove what the run created.
  */
 import { randomBytes } from 'node:crypto';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import { runGenerate } from '../generate/generate-run.js';
 import type { ScenarioName } from '../generate/scenarios.js';
 import { openKafkaClient, toolKafkaSettings } from '../kafka/open-client.js';
+import { startStatusServer } from '../observability/http-server.js';
+import type { StatusSource } from '../observability/status-snapshot.js';
 import { startService, type RunningService } from '../pipeline/service.js';
 import { ScenarioCollector } from './collector.js';
 import { demoScenario, demoTopicSpecs, type DemoScenario } from './demo-scenario.js';
@@ -29,6 +33,8 @@ export interface DemoOptions {
   keepStack: boolean;
   /** How long to wait, once everything is produced, for the last record to be scored. */
   scoreTimeoutMs: number;
+  /** Port of the live status page (127.0.0.1); 0 picks a free one. */
+  statusPort?: number;
 }
 
 export interface DemoIo {
@@ -46,6 +52,8 @@ export interface DemoResult {
   interrupted: boolean;
   /** Cleanup that did not work (topics or groups left behind); reported, not fatal. */
   leftovers: string[];
+  /** With keepStack: the status page, still serving the run's final figures until closed. */
+  status?: { url: string; close(): void };
 }
 
 const READY_TIMEOUT_MS = 90_000;
@@ -85,6 +93,8 @@ export async function runDemo(options: DemoOptions, io: DemoIo): Promise<DemoRes
   const lanes: Lane[] = [];
   const createdTopics: string[] = [];
   let reports: ScenarioReport[] = [];
+  let statusServer: Server | undefined;
+  let statusUrl: string | undefined;
   const stopPipelines = () => Promise.all(lanes.map(async (lane) => {
     if (!lane.service || lane.stopped) return;
     lane.stopped = true;
@@ -113,7 +123,24 @@ export async function runDemo(options: DemoOptions, io: DemoIo): Promise<DemoRes
       if (signal.aborted) break;
       lane.service = await startService(lane.scenario.config, logger.child({ scenario: lane.scenario.name }));
       lane.watch = new PipelineWatch(lane.service.pipeline);
+      const { metrics } = lane.service;
+      metrics.describeModel('live', { name: lane.scenario.config.model.name, version: lane.scenario.config.model.version, sha256: lane.service.model.sha256 });
+      lane.collector.onPrediction = ({ flag, sourceTimestamp, visibleAt }) => metrics.observePrediction(flag, (visibleAt - sourceTimestamp) / 1000);
       progress.log(`${lane.scenario.name}: pipeline ${lane.scenario.appId} started (model ${lane.scenario.config.model.name}@${lane.scenario.config.model.version}, sha256 ${lane.service.model.sha256.slice(0, 12)}…)`);
+    }
+    if (!signal.aborted) {
+      const sources: StatusSource[] = lanes.filter((l) => l.service).map(({ scenario, service }) => ({
+        name: scenario.name,
+        metrics: service!.metrics,
+        health: {
+          healthy: () => !service!.pipeline.failed && !service!.scorer.pool.health().failed,
+          ready: () => service!.pipeline.isReady,
+          details: () => ({ workers: service!.scorer.pool.health(), failed: service!.pipeline.failed?.code }),
+        },
+      }));
+      statusServer = await startStatusServer(options.statusPort ?? 0, '127.0.0.1', sources);
+      statusUrl = `http://127.0.0.1:${(statusServer.address() as AddressInfo).port}/`;
+      progress.log(`live status page: ${statusUrl}`);
     }
     const isReady = (lane: Lane): boolean => lane.service?.pipeline.isReady === true && lane.service.pipeline.ownedPartitions.length > 0;
     // The observer must be fetching before the first record is produced, or its late start would count as latency.
@@ -182,6 +209,7 @@ export async function runDemo(options: DemoOptions, io: DemoIo): Promise<DemoRes
   } finally {
     progress.stop();
     await stopPipelines();
+    if (!options.keepStack) statusServer?.close();
     await reader.stop();
     if (!options.keepStack) {
       const topicProblem = await topicAdmin.deleteTopics(createdTopics);
@@ -203,5 +231,6 @@ export async function runDemo(options: DemoOptions, io: DemoIo): Promise<DemoRes
     elapsedMs: Date.now() - started,
     interrupted: signal.aborted,
     leftovers,
+    status: options.keepStack && statusServer && statusUrl ? { url: statusUrl, close: () => statusServer!.close() } : undefined,
   };
 }

@@ -114,7 +114,7 @@ describe('docker-compose.yml', () => {
 
     for (const [name, service] of Object.entries(compose.services)) {
       if (service.image !== undefined && service.build === undefined) {
-        assert.match(service.image, /:[0-9][\w.-]*$/, `${name}: image pinned to a version, not latest`);
+        assert.match(service.image, /:v?[0-9][\w.-]*$/, `${name}: image pinned to a version, not latest`); // prom/prometheus tags are v-prefixed
       }
     }
     const dockerfile = readFileSync(join(repoRoot, 'Dockerfile'), 'utf8');
