@@ -123,9 +123,6 @@ export async function runDemo(options: DemoOptions, io: DemoIo): Promise<DemoRes
       if (signal.aborted) break;
       lane.service = await startService(lane.scenario.config, logger.child({ scenario: lane.scenario.name }));
       lane.watch = new PipelineWatch(lane.service.pipeline);
-      const { metrics } = lane.service;
-      metrics.describeModel('live', { name: lane.scenario.config.model.name, version: lane.scenario.config.model.version, sha256: lane.service.model.sha256 });
-      lane.collector.onPrediction = ({ flag, sourceTimestamp, visibleAt }) => metrics.observePrediction(flag, (visibleAt - sourceTimestamp) / 1000);
       progress.log(`${lane.scenario.name}: pipeline ${lane.scenario.appId} started (model ${lane.scenario.config.model.name}@${lane.scenario.config.model.version}, sha256 ${lane.service.model.sha256.slice(0, 12)}…)`);
     }
     if (!signal.aborted) {

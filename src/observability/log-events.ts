@@ -12,7 +12,7 @@ export function logPipelineEvents(events: EventEmitter<PipelineEvents>, logger: 
     if (modelRuns > 1) logger.warn({ windowId, rows, modelRuns, modelFailedRows }, `the model run threw; bisecting isolated ${modelFailedRows} row(s) it fails on (dead-lettered as ERR_MODEL_RUN) in ${modelRuns} runs`);
     else logger.debug({ windowId, records, rows, ...timings }, 'window scored');
   });
-  events.on('committed', (e) => logger.debug(e, 'partition committed'));
+  events.on('committed', ({ sourceTimestamps: _timestamps, ...e }) => logger.debug(e, 'partition committed'));
   events.on('aborted', ({ partition, windowId, code, message }) => logger.warn({ partition, windowId, code }, `transaction aborted, will redo from the committed offset: ${message}`));
   events.on('fenced', ({ partition }) => logger.warn({ partition }, 'fenced: another instance owns this partition now; dropped its work'));
   events.on('retrying', ({ what, attempt, delayMs, message }) => logger.warn({ attempt, delayMs }, `${what} failed, retrying: ${message}`));

@@ -40,9 +40,8 @@ export class PipelineMetrics {
   readonly scoreSeconds = new Histogram({ name: 'streamscore_pipeline_score_seconds', help: 'Time to score one window: decode + features + inference + encode.', buckets: SECONDS, registers: [this.registry] });
   readonly windowSeconds = new Histogram({ name: 'streamscore_pipeline_window_seconds', help: 'From a window closing to the commit of each of its partition transactions.', buckets: SECONDS, registers: [this.registry] });
   readonly modelInfo = new Gauge({ name: 'streamscore_model_info', help: 'The model scoring (role "live") and a shadow model if one is set: always 1.', labelNames: ['role', 'name', 'version', 'sha256'], registers: [this.registry] });
-  readonly flagged = new Counter({ name: 'streamscore_sink_flagged_total', help: 'Committed predictions with flag=true, as a read_committed consumer sees them.', registers: [this.registry] });
-  readonly observedPredictions = new Counter({ name: 'streamscore_sink_observed_predictions_total', help: 'Committed predictions seen by a read_committed consumer (the denominator of the flag rate).', registers: [this.registry] });
-  readonly endToEndSeconds = new Histogram({ name: 'streamscore_pipeline_end_to_end_seconds', help: 'From an input record\'s timestamp to its prediction being visible to read_committed consumers.', buckets: END_TO_END_SECONDS, registers: [this.registry] });
+  readonly flagged = new Counter({ name: 'streamscore_sink_flagged_total', help: 'Committed predictions with flag=true (score >= model.outputs.threshold); the flag rate is this over streamscore_sink_predictions_total.', registers: [this.registry] });
+  readonly endToEndSeconds = new Histogram({ name: 'streamscore_pipeline_end_to_end_seconds', help: "From an input record's timestamp to the commit of its prediction (from then on visible to read_committed consumers).", buckets: END_TO_END_SECONDS, registers: [this.registry] });
   /** What /readyz answers, set by the metrics server that serves it (src/observability/http-server.ts). */
   readySource: (() => boolean) | undefined;
   readonly ready = new Gauge({
@@ -76,17 +75,6 @@ export class PipelineMetrics {
     this.modelInfo.set({ role, name: model.name, version: model.version, sha256: model.sha256 }, 1);
   }
 
-  /**
-   * A committed prediction as a read_committed consumer saw it: its flag, and its end-to-end latency
-   * (record timestamp → visible). The pipeline's events carry neither, so whoever reads the output
-   * topic (the demo's observer) reports them here.
-   */
-  observePrediction(flag: boolean, endToEndSeconds: number): void {
-    this.observedPredictions.inc();
-    if (flag) this.flagged.inc();
-    this.endToEndSeconds.observe(Math.max(0, endToEndSeconds));
-  }
-
   /** p99 event-loop delay in milliseconds, for benchmarks and the demo report. */
   eventLoopP99Ms(): number {
     return this.eventLoop.percentile(99) / 1e6;
@@ -109,10 +97,12 @@ export class PipelineMetrics {
       this.stageSeconds.observe({ stage: 'inference' }, timings.inferenceMs / 1000);
       this.stageSeconds.observe({ stage: 'encode' }, timings.encodeMs / 1000);
     });
-    events.on('committed', ({ partition, windowId, records, predictions, deadLetterCodes, durationMs }) => {
+    events.on('committed', ({ partition, windowId, records, predictions, flagged, deadLetterCodes, durationMs, committedAt, sourceTimestamps }) => {
       this.recordsIn.inc({ partition }, records);
       this.observeWindowCommitted(windowId);
       this.predictions.inc(predictions);
+      this.flagged.inc(flagged);
+      for (const timestamp of sourceTimestamps) this.endToEndSeconds.observe(Math.max(0, committedAt - timestamp) / 1000);
       for (const code of deadLetterCodes) this.deadLetters.inc({ code });
       this.commitSeconds.observe(durationMs / 1000);
     });

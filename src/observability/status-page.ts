@@ -74,7 +74,7 @@ function render(p, at, before) {
   const lagTotal = Object.values(p.lag).reduce((a, b) => a + b, 0);
   const windows = prior ? p.windowSize.count - prior.windowSize.count : 0;
   const meanWindow = windows > 0 ? (p.windowSize.sum - prior.windowSize.sum) / windows : null;
-  const flagRate = p.totals.observedPredictions > 0 ? p.totals.flagged / p.totals.observedPredictions : null;
+  const flagRate = p.totals.predictions > 0 ? p.totals.flagged / p.totals.predictions : null;
   if (prior) {
     push(s.data.t, at / 1000); push(s.data.in, inRate); push(s.data.out, outRate);
     push(s.data.lag, lagTotal); push(s.data.window, meanWindow);

@@ -30,7 +30,6 @@ export interface PipelineStatus {
     aborts: number;
     rebalances: number;
     flagged: number;
-    observedPredictions: number;
   };
   windowsByReason: Record<string, number>;
   deadLettersByCode: Record<string, number>;
@@ -107,9 +106,9 @@ async function quantiles(metric: Metric): Promise<Quantiles> {
 }
 
 export async function pipelineStatus({ name, metrics, health }: StatusSource): Promise<PipelineStatus> {
-  const [recordsOut, predictions, windows, aborts, rebalances, flagged, observed, deadLetters, lag] = await Promise.all([
+  const [recordsOut, predictions, windows, aborts, rebalances, flagged, deadLetters, lag] = await Promise.all([
     metrics.recordsIn, metrics.predictions, metrics.windows, metrics.aborts, metrics.rebalances,
-    metrics.flagged, metrics.observedPredictions, metrics.deadLetters, metrics.lag,
+    metrics.flagged, metrics.deadLetters, metrics.lag,
   ].map((metric) => valuesOf(metric as Metric)));
   const [windowSize, score, commit, window, endToEnd] = await Promise.all([
     metrics.windowSize, metrics.scoreSeconds, metrics.commitSeconds, metrics.windowSeconds, metrics.endToEndSeconds,
@@ -123,7 +122,7 @@ export async function pipelineStatus({ name, metrics, health }: StatusSource): P
     owned: metrics.status.owned,
     totals: {
       recordsIn: windowSize.sum, recordsOut: total(recordsOut), predictions: total(predictions), windows: total(windows),
-      aborts: total(aborts), rebalances: total(rebalances), flagged: total(flagged), observedPredictions: total(observed),
+      aborts: total(aborts), rebalances: total(rebalances), flagged: total(flagged),
     },
     windowsByReason: byLabel(windows, 'reason'),
     deadLettersByCode: byLabel(deadLetters, 'code'),

@@ -11,7 +11,8 @@ export interface PipelineEvents {
   windowClosed: [{ windowId: string; records: number; bytes: number; reason: CloseReason }];
   /** `modelRuns` > 1: the first run threw and the window was bisected; `modelFailedRows` were dead-lettered (ERR_MODEL_RUN). */
   windowScored: [{ windowId: string; records: number; rows: number; modelRuns: number; modelFailedRows: number; timings: StageTimings }];
-  committed: [{ partition: string; windowId: string; records: number; predictions: number; deadLetters: number; deadLetterCodes: string[]; nextOffset: string; durationMs: number }];
+  /** `sourceTimestamps`: the input records' timestamps (epoch ms), for end-to-end latency; `committedAt` the clock's time of the commit. */
+  committed: [{ partition: string; windowId: string; records: number; predictions: number; flagged: number; deadLetters: number; deadLetterCodes: string[]; nextOffset: string; durationMs: number; committedAt: number; sourceTimestamps: readonly number[] }];
   aborted: [{ partition: string; windowId: string; code: string; message: string }];
   fenced: [{ partition: string }];
   lag: [{ partition: string; lag: number }];

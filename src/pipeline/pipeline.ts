@@ -426,8 +426,9 @@ export class Pipeline extends EventEmitter<PipelineEvents> {
   private async onCommitted({ state, output }: CommitPart, windowId: string, durationMs: number): Promise<void> {
     this.ledger.acknowledge(state, BigInt(output.nextOffset));
     this.emit('committed', {
-      partition: state.key, windowId, records: output.records, predictions: output.predictions.length,
+      partition: state.key, windowId, records: output.records, predictions: output.predictions.length, flagged: output.flagged,
       deadLetters: output.deadLetters.length, deadLetterCodes: output.deadLetterCodes, nextOffset: output.nextOffset, durationMs,
+      committedAt: this.parts.clock.now(), sourceTimestamps: output.sourceTimestamps,
     });
     await this.bounded?.maybeFinish(state);
   }

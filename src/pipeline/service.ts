@@ -127,6 +127,7 @@ export async function startService(config: StreamscoreConfig, logger: Logger, op
     },
   );
   const metrics = new PipelineMetrics();
+  metrics.describeModel('live', { name: config.model.name, version: config.model.version, sha256: model.sha256 });
   metrics.subscribe(pipeline);
   logPipelineEvents(pipeline, logger);
   logWorkerEvents(scorer.pool, logger);

@@ -79,7 +79,7 @@ export class WindowJob {
         }
       }, mapped.tensors, bisectionBudget(scoredRows.length, this.init.systemicRatio));
       Object.assign(model, { runs: isolated.runs, failedRows: isolated.failedRows.size, gaveUp: isolated.gaveUp });
-      if (isolated.gaveUp) return { id: request.id, ok: true, predictions: new Uint8Array(0), predictionEnds: new Int32Array(records.length), failures: [], rows: scoredRows.length, model, timings: { decodeMs, featuresMs, inferenceMs: lap(), encodeMs: 0 } };
+      if (isolated.gaveUp) return { id: request.id, ok: true, predictions: new Uint8Array(0), predictionEnds: new Int32Array(records.length), flags: new Uint8Array(records.length), failures: [], rows: scoredRows.length, model, timings: { decodeMs, featuresMs, inferenceMs: lap(), encodeMs: 0 } };
       for (const part of isolated.parts) {
         mapOutputs(part.outputs, part.end - part.start, this.init.outputs).forEach((out, i) => { scores[scoredRows[part.start + i]] = out; });
       }
@@ -92,6 +92,7 @@ export class WindowJob {
     const scoredAt = Date.now();
     const encoded: Buffer[] = [];
     const predictionEnds = new Int32Array(records.length);
+    const flags = new Uint8Array(records.length);
     let end = 0;
     records.forEach((record, i) => {
       const scored = scores[i];
@@ -112,6 +113,7 @@ export class WindowJob {
         });
         encoded.push(value);
         end += value.length;
+        if (scored.row.flag) flags[i] = 1;
       } else if (scored && !scored.ok && !failures.has(i)) {
         failures.set(i, scored.error);
       }
@@ -121,7 +123,7 @@ export class WindowJob {
     const encodeMs = lap();
 
     const failed: RecordFailure[] = [...failures].map(([index, error]) => ({ index, code: error.code, message: error.message, stage: error.stage }));
-    return { id: request.id, ok: true, predictions, predictionEnds, failures: failed, rows: scoredRows.length, model, timings: { decodeMs, featuresMs, inferenceMs, encodeMs } };
+    return { id: request.id, ok: true, predictions, predictionEnds, flags, failures: failed, rows: scoredRows.length, model, timings: { decodeMs, featuresMs, inferenceMs, encodeMs } };
   }
 }
 

@@ -85,6 +85,8 @@ export type WindowResponse =
     /** Every scored record's prediction (Confluent wire format), back to back; record i ends at predictionEnds[i] (empty for a failure). */
     predictions: Uint8Array;
     predictionEnds: Int32Array;
+    /** Per record: 1 if its prediction is flagged (score ≥ threshold), else 0. */
+    flags: Uint8Array;
     failures: RecordFailure[];
     rows: number;
     model: ModelRunReport;

@@ -21,6 +21,10 @@ export interface PartitionOutput {
   /** Error codes of the dead letters, for metrics. */
   deadLetterCodes: string[];
   records: number;
+  /** Predictions flagged (score ≥ threshold). */
+  flagged: number;
+  /** The timestamps (epoch ms) of the records with a prediction, for end-to-end latency once committed. */
+  sourceTimestamps: number[];
 }
 
 export interface ScoredWindow {
@@ -77,7 +81,7 @@ export class WindowScorer {
     }
     this.judge.accept(response.rows, model.failedRows);
     const timings = { ...response.timings, decodeMs: response.timings.decodeMs + lookupMs };
-    return { partitions: unpack(records, response.predictions, response.predictionEnds, response.failures), timings, rows: response.rows, model };
+    return { partitions: unpack(records, response.predictions, response.predictionEnds, response.flags, response.failures), timings, rows: response.rows, model };
   }
 
   async close(): Promise<void> {
@@ -150,7 +154,7 @@ function pack(records: readonly InputRecord[], windowId: string, writerSchemas: 
 }
 
 /** The worker's answer → one prediction or one dead letter per record, grouped by partition in input order. */
-function unpack(records: readonly InputRecord[], predictions: Uint8Array, predictionEnds: Int32Array, failures: RecordFailure[]): PartitionOutput[] {
+function unpack(records: readonly InputRecord[], predictions: Uint8Array, predictionEnds: Int32Array, flags: Uint8Array, failures: RecordFailure[]): PartitionOutput[] {
   const failed = new Map(failures.map((f) => [f.index, f]));
   const byPartition = new Map<string, PartitionOutput>();
   const lastOffsets = new Map<PartitionOutput, string>();
@@ -162,7 +166,7 @@ function unpack(records: readonly InputRecord[], predictions: Uint8Array, predic
       const key = partitionKey(record.topic, record.partition);
       out = byPartition.get(key);
       if (!out) {
-        out = { topic: record.topic, partition: record.partition, nextOffset: '0', predictions: [], deadLetters: [], deadLetterCodes: [], records: 0 };
+        out = { topic: record.topic, partition: record.partition, nextOffset: '0', predictions: [], deadLetters: [], deadLetterCodes: [], records: 0, flagged: 0, sourceTimestamps: [] };
         byPartition.set(key, out);
       }
     }
@@ -176,6 +180,8 @@ function unpack(records: readonly InputRecord[], predictions: Uint8Array, predic
       out.deadLetterCodes.push(failure.code);
     } else {
       out.predictions.push({ key: record.key, value: Buffer.from(predictions.buffer, predictions.byteOffset + start, end - start), headers: NO_HEADERS });
+      out.flagged += flags[i];
+      out.sourceTimestamps.push(Number(record.timestamp));
     }
     start = end;
   });

@@ -58,11 +58,8 @@ export class ObservedPipeline {
       extra: { observability: { metricsPort: this.port, metricsHost: '127.0.0.1', logLevel: 'warn' } },
     })), {});
     this.service = await startService(config, createLogger('warn'));
-    const { metrics, model } = this.service;
-    metrics.describeModel('live', { name: config.model.name, version: config.model.version, sha256: model.sha256 });
 
     const collector = new ScenarioCollector('iot', { input: '', output: this.topics.output, deadLetters: '' }, path.resolve('schemas/prediction.avsc'));
-    collector.onPrediction = ({ flag, sourceTimestamp, visibleAt }) => metrics.observePrediction(flag, (visibleAt - sourceTimestamp) / 1000);
     this.reader = openKafkaClient(toolKafkaSettings(this.brokers, `observer-${this.appId}`), createLogger('warn')).topicReader({ groupPrefix: `observer-${this.appId}` });
     await this.reader.start([this.topics.output], (records, receivedAt) => collector.add(records, receivedAt));
     await waitFor(() => this.reader.joined && this.service.pipeline.isReady && this.service.pipeline.ownedPartitions.length === 6, { timeoutMs: 60_000, what: 'the pipeline and the observer to join their groups' });

@@ -116,7 +116,7 @@ describe('status page', () => {
       }
     }
     const flagged = sum(samples, 'streamscore_sink_flagged_total');
-    close(Number(settled.flagRate), flagged / sum(samples, 'streamscore_sink_observed_predictions_total'), 'flag rate');
+    close(Number(settled.flagRate), flagged / sum(samples, 'streamscore_sink_predictions_total'), 'flag rate');
     assert.ok(flagged > 0 && flagged < expected, 'the tiny model flags some readings, not all');
     const info = samples.find((s) => s.name === 'streamscore_model_info' && s.labels.role === 'live');
     assert.equal(settled['models.live.sha256'], info?.labels.sha256);

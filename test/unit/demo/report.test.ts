@@ -40,8 +40,8 @@ function scenario() {
   collector.add([input(0, 0, true, 'spike', 1000), input(0, 1, false, 'none', 1000), input(1, 0, true, 'drift', 1100), input(1, 1, false, 'none', 1100)], 1200);
   events.emit('windowClosed', { windowId: 'w1', records: 4, bytes: 400, reason: 'linger' });
   events.emit('windowScored', { windowId: 'w1', records: 4, rows: 4, modelRuns: 1, modelFailedRows: 0, timings: { decodeMs: 1, featuresMs: 1, inferenceMs: 2, encodeMs: 1 } });
-  events.emit('committed', { partition: 'in:0', windowId: 'w1', records: 2, predictions: 2, deadLetters: 0, deadLetterCodes: [], nextOffset: '2', durationMs: 30 });
-  events.emit('committed', { partition: 'in:1', windowId: 'w1', records: 2, predictions: 2, deadLetters: 0, deadLetterCodes: [], nextOffset: '2', durationMs: 50 });
+  events.emit('committed', { partition: 'in:0', windowId: 'w1', records: 2, predictions: 2, flagged: 1, deadLetters: 0, deadLetterCodes: [], nextOffset: '2', durationMs: 30, committedAt: 1200, sourceTimestamps: [1000, 1000] });
+  events.emit('committed', { partition: 'in:1', windowId: 'w1', records: 2, predictions: 2, flagged: 1, deadLetters: 0, deadLetterCodes: [], nextOffset: '2', durationMs: 50, committedAt: 1200, sourceTimestamps: [1100, 1100] });
   watch.settleWindows();
   return { collector, watch, events };
 }

@@ -110,7 +110,7 @@ class FakeScoring {
     const byPartition = new Map<number, PartitionOutput>();
     for (const record of records) {
       let output = byPartition.get(record.partition);
-      if (!output) byPartition.set(record.partition, output = { topic: record.topic, partition: record.partition, nextOffset: '', predictions: [], deadLetters: [], deadLetterCodes: [], records: 0 });
+      if (!output) byPartition.set(record.partition, output = { topic: record.topic, partition: record.partition, nextOffset: '', predictions: [], deadLetters: [], deadLetterCodes: [], records: 0, flagged: 0, sourceTimestamps: [] });
       output.predictions.push({ key: null, value: record.value, headers: {} });
       output.records++;
       output.nextOffset = String(BigInt(record.offset) + 1n);
