@@ -18,6 +18,7 @@ export interface MachineDescription {
   java: string;
   kafka: string;
   kafkajs: string;
+  platformaticKafka: string;
   onnxruntimeNode: string;
   loadAverageAtStart: number[];
 }
@@ -53,6 +54,7 @@ export async function describeMachine(repoRoot: string, kafkaSource: 'env' | 'lo
     javaPath: java.path,
     kafka: kafkaSource === 'local-stack' ? `${KAFKA_VERSION} (local stack: one KRaft broker+controller on this machine)` : 'external (KAFKA_BROKERS)',
     kafkajs: packageVersion(repoRoot, 'kafkajs'),
+    platformaticKafka: packageVersion(repoRoot, '@platformatic/kafka'),
     onnxruntimeNode: packageVersion(repoRoot, 'onnxruntime-node'),
     loadAverageAtStart: os.loadavg().map((l) => Math.round(l * 100) / 100),
   };

@@ -17,6 +17,7 @@ import { benchKafka } from './kafka.js';
 import { describeMachine } from './machine.js';
 import { parseOptions } from './options.js';
 import { pipelineConfigSource, pipelineMaxInFlight, shippedWindowRecords } from './pipeline-config.js';
+import { pipelineCaseId } from './cases/pipeline.js';
 import { planThroughputCases } from './plan.js';
 import { renderReport } from './report/markdown.js';
 import { evaluateTargets } from './report/targets.js';
@@ -80,33 +81,33 @@ async function main(): Promise<void> {
     }
 
     const latencyRuns: LatencyRun[] = [];
-    const maxRate = options.latencyMaxRate ?? summaries.get('pipeline@1000')?.recordsPerSec;
-    if (options.cases.includes('latency')) {
+    for (const client of options.cases.includes('latency') ? options.clients : []) {
+      const maxRate = options.latencyMaxRate ?? summaries.get(pipelineCaseId(1_000, client))?.recordsPerSec;
       if (maxRate === undefined) {
-        failures.push({ caseId: LATENCY_CASE, rep: 0, error: 'pipeline@1000 has no result, so the latency case has no rate' });
+        failures.push({ caseId: `${LATENCY_CASE} ${client}`, rep: 0, error: `${pipelineCaseId(1_000, client)} has no result, so the latency case has no rate` });
       } else {
         // Interleaved like the throughput cases: 0.5, 0.25, 0.5, 0.25, …
         for (let rep = 1; rep <= options.latencyReps; rep++) {
           for (const fraction of options.latencyFractions) {
-            log(`latency ${rep}/${options.latencyReps}: ${fraction} × ${Math.round(maxRate)} rec/s for ${options.latencySeconds} s`);
+            log(`latency ${client} ${rep}/${options.latencyReps}: ${fraction} × ${Math.round(maxRate)} rec/s for ${options.latencySeconds} s`);
             await waitForQuiet(env, options.quietWaitS, log);
             try {
-              const run = await runLatencyCase(ctx, maxRate, fraction, rep);
+              const run = await runLatencyCase(ctx, client, maxRate, fraction, rep);
               latencyRuns.push(run);
-              log(`  latency@${fraction}: p50 ${round(run.latency.p50Ms)} ms, p99 ${round(run.latency.p99Ms)} ms, output ${round(run.latency.outputRate)} of ${round(run.latency.achievedRate)} rec/s, ` +
+              log(`  latency@${fraction} ${client}: p50 ${round(run.latency.p50Ms)} ms, p99 ${round(run.latency.p99Ms)} ms, output ${round(run.latency.outputRate)} of ${round(run.latency.achievedRate)} rec/s, ` +
                 `commit p99 ${round(run.commitMs?.p99 ?? NaN)} ms, event loop p99 ${round(run.metricsEventLoopP99Ms ?? NaN)} ms, foreign load ${round(run.foreignCores ?? NaN)} cores`);
             } catch (error) {
-              failures.push({ caseId: `${LATENCY_CASE}@${fraction}`, rep, error: String(error) });
-              log(`  latency@${fraction} FAILED: ${String(error)}`);
+              failures.push({ caseId: `${LATENCY_CASE}@${fraction} ${client}`, rep, error: String(error) });
+              log(`  latency@${fraction} ${client} FAILED: ${String(error)}`);
             }
           }
         }
       }
     }
-    const latency = options.latencyFractions
-      .map((fraction) => summariseLatency(fraction, latencyRuns.filter((r) => r.latency.fraction === fraction)))
+    const latency = options.clients.flatMap((client) => options.latencyFractions
+      .map((fraction) => summariseLatency(client, fraction, latencyRuns.filter((r) => r.latency.client === client && r.latency.fraction === fraction))))
       .filter((l): l is LatencySummary => l !== undefined);
-    const targets = evaluateTargets(summaries, latency, options.lingerMs, shippedWindowRecords(env.repoRoot) ?? 1_000);
+    const targets = evaluateTargets(summaries, latency, options.lingerMs, shippedWindowRecords(env.repoRoot) ?? 2_000, options.clients);
     const resultsFile = join(outDir, `${stamp}.json`);
     const durationS = (Date.now() - startedAt.getTime()) / 1000;
     const { javaPath: _javaPath, ...machineFacts } = machine;

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { MAX_IN_FLIGHT_DEFAULT } from '../src/config/schema.js';
+import type { KafkaClientName } from '../src/kafka/types.js';
 import { IOT_SCHEMA_FILE } from './iot-records.js';
 
 /** models/iot-anomaly.features.json: the model's machine-readable contract (see its card). */
@@ -25,6 +26,7 @@ export interface PipelineConfigOptions {
   outputTopic: string;
   deadLetterTopic: string;
   window: { maxRecords: number; maxLingerMs: number };
+  client: KafkaClientName;
 }
 
 /** The model part of a configuration, from the feature contract alone (when no shipped config exists). */
@@ -83,7 +85,7 @@ export function iotPipelineConfig(options: PipelineConfigOptions): object {
   return {
     ...base,
     appId: options.appId,
-    kafka: { ...base.kafka, brokers: options.brokers, clientId: 'streamscore-bench' },
+    kafka: { ...base.kafka, brokers: options.brokers, clientId: 'streamscore-bench', client: options.client },
     schemaRegistry: { ...base.schemaRegistry, url: options.registryUrl },
     input: { ...base.input, topics: [options.inputTopic], startFrom: 'earliest' },
     output: { ...base.output, topic: options.outputTopic, deadLetterTopic: options.deadLetterTopic },

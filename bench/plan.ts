@@ -17,16 +17,18 @@ export interface PlannedCase {
 export function planThroughputCases(ctx: BenchContext): PlannedCase[] {
   const cases: PlannedCase[] = [];
   const wanted = new Set(ctx.options.cases);
-  for (const size of ctx.options.copyWindows) {
-    if (wanted.has('copy-raw')) cases.push({ caseId: copyCaseId('copy-raw', size), run: (rep) => runCopyCase(ctx, 'copy-raw', size, rep) });
-    if (wanted.has('copy-eos')) cases.push({ caseId: copyCaseId('copy-eos', size), run: (rep) => runCopyCase(ctx, 'copy-eos', size, rep) });
-  }
-  const windows = [...ctx.options.windows];
-  // The latency case needs pipeline@1000's maximum rate: measure it even if not asked for.
-  const latencyNeedsRate = wanted.has('latency') && ctx.options.latencyMaxRate === undefined;
-  if (latencyNeedsRate && !windows.includes(1_000)) windows.push(1_000);
-  if (wanted.has('pipeline') || latencyNeedsRate) {
-    for (const size of wanted.has('pipeline') ? windows : [1_000]) cases.push({ caseId: pipelineCaseId(size), run: (rep) => runPipelineCase(ctx, size, rep) });
+  for (const client of ctx.options.clients) {
+    for (const size of ctx.options.copyWindows) {
+      if (wanted.has('copy-raw')) cases.push({ caseId: copyCaseId('copy-raw', size, client), run: (rep) => runCopyCase(ctx, 'copy-raw', size, client, rep) });
+      if (wanted.has('copy-eos')) cases.push({ caseId: copyCaseId('copy-eos', size, client), run: (rep) => runCopyCase(ctx, 'copy-eos', size, client, rep) });
+    }
+    const windows = [...ctx.options.windows];
+    // The latency case needs pipeline@1000's maximum rate: measure it even if not asked for.
+    const latencyNeedsRate = wanted.has('latency') && ctx.options.latencyMaxRate === undefined;
+    if (latencyNeedsRate && !windows.includes(1_000)) windows.push(1_000);
+    if (wanted.has('pipeline') || latencyNeedsRate) {
+      for (const size of wanted.has('pipeline') ? windows : [1_000]) cases.push({ caseId: pipelineCaseId(size, client), run: (rep) => runPipelineCase(ctx, size, client, rep) });
+    }
   }
   if (wanted.has('kafka-tools')) {
     cases.push({ caseId: CONSUMER_PERF, run: (rep) => runConsumerPerf(ctx, rep) });

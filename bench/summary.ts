@@ -1,3 +1,4 @@
+import type { KafkaClientName } from '../src/kafka/types.js';
 import type { StageTimes } from './child/protocol.js';
 import type { RunRecord } from './context.js';
 import type { LatencyRun } from './cases/latency.js';
@@ -28,7 +29,8 @@ export interface CaseSummary {
 }
 
 export interface LatencySummary {
-  /** Input rate as a fraction of pipeline@1000's drain rate. */
+  client: KafkaClientName;
+  /** Input rate as a fraction of pipeline@1000's drain rate (of the same client). */
   fraction: number;
   runs: number;
   targetRate: number;
@@ -86,9 +88,10 @@ export function summariseCase(caseId: string, runs: RunRecord[]): CaseSummary {
   };
 }
 
-export function summariseLatency(fraction: number, runs: LatencyRun[]): LatencySummary | undefined {
+export function summariseLatency(client: KafkaClientName, fraction: number, runs: LatencyRun[]): LatencySummary | undefined {
   if (!runs.length) return undefined;
   return {
+    client,
     fraction,
     runs: runs.length,
     targetRate: median(runs.map((r) => r.latency.targetRate)),

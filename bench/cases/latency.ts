@@ -4,6 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import avro from 'avsc';
 import { Partitioners, type Consumer } from 'kafkajs';
 import { WIRE_HEADER_BYTES } from '../../src/codec/registry.js';
+import type { KafkaClientName } from '../../src/kafka/types.js';
 import { startCaseChild } from '../child/run-child.js';
 import { toRunRecord, type BenchContext, type RunRecord } from '../context.js';
 import { IotRecords } from '../iot-records.js';
@@ -19,6 +20,7 @@ export const LATENCY_WINDOW = 1_000;
 
 export interface LatencyRun extends RunRecord {
   latency: {
+    client: KafkaClientName;
     /** The input rate as a fraction of pipeline@1000's drain rate. */
     fraction: number;
     targetRate: number;
@@ -64,7 +66,7 @@ async function startReader(ctx: BenchContext, topic: string, onPrediction: (sour
  * from there until a read_committed consumer receives the prediction. The first quarter of the
  * run (at most 2 s) is warm-up and not counted.
  */
-export async function runLatencyCase(ctx: BenchContext, maxRate: number, fraction: number, rep: number): Promise<LatencyRun> {
+export async function runLatencyCase(ctx: BenchContext, client: KafkaClientName, maxRate: number, fraction: number, rep: number): Promise<LatencyRun> {
   const partitions = ctx.options.partitions;
   const seconds = ctx.options.latencySeconds;
   const ratePerSec = Math.max(1, Math.round(maxRate * fraction));
@@ -77,18 +79,18 @@ export async function runLatencyCase(ctx: BenchContext, maxRate: number, fractio
     { name: 'out', partitions },
     { name: 'dlq', partitions: 1 },
   ];
-  const outcome = await withCaseTopics(ctx, 'latency', topics, async ([inputTopic, outputTopic, deadLetterTopic]) => {
+  const outcome = await withCaseTopics(ctx, `latency-${client}`, topics, async ([inputTopic, outputTopic, deadLetterTopic]) => {
     const latencies: { sourceTimestamp: number; latencyMs: number }[] = [];
     const reader = await startReader(ctx, outputTopic, (sourceTimestamp, visibleAt) => latencies.push({ sourceTimestamp, latencyMs: visibleAt - sourceTimestamp }));
     const producer = ctx.kafka.producer({ allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
     await producer.connect();
     const config = iotPipelineConfig({
       repoRoot: ctx.env.repoRoot, appId: uniqueName('streamscore-bench-latency'), brokers: ctx.env.brokers, registryUrl: ctx.env.registryUrl,
-      inputTopic, outputTopic, deadLetterTopic, window: { maxRecords: LATENCY_WINDOW, maxLingerMs: ctx.options.lingerMs },
+      inputTopic, outputTopic, deadLetterTopic, window: { maxRecords: LATENCY_WINDOW, maxLingerMs: ctx.options.lingerMs }, client,
     });
     const child = startCaseChild(
       { kind: 'pipeline', mode: 'latency', config, baseDir: ctx.env.repoRoot, expectedRecords: total, expectedPartitions: partitions, brokerPid: ctx.env.kafkaPid },
-      { timeoutMs: ctx.options.caseTimeoutS * 1000, execArgv: profileFlags(ctx, `latency-${fraction}-r${rep}`) },
+      { timeoutMs: ctx.options.caseTimeoutS * 1000, execArgv: profileFlags(ctx, `latency-${client}-${fraction}-r${rep}`) },
     );
     try {
       await Promise.race([child.ready, child.result]);
@@ -116,6 +118,7 @@ export async function runLatencyCase(ctx: BenchContext, maxRate: number, fractio
       const firstAppend = latencies.reduce((min, l) => Math.min(min, l.sourceTimestamp), Infinity);
       const measured = latencies.filter((l) => l.sourceTimestamp >= firstAppend + warmUpMs).map((l) => l.latencyMs);
       const latency = {
+        client,
         fraction, targetRate: ratePerSec, achievedRate: total / (producedMs / 1000), outputRate: visibleWhileProducing / (producedMs / 1000),
         produced: total, measured: measured.length, warmUpMs,
         p50Ms: percentile(measured, 50), p99Ms: percentile(measured, 99), maxMs: measured.reduce((max, l) => Math.max(max, l), 0),
@@ -129,5 +132,5 @@ export async function runLatencyCase(ctx: BenchContext, maxRate: number, fractio
     }
   });
   const { result, latency, inputTopic } = outcome.value;
-  return { ...toRunRecord(`${LATENCY_CASE}@${fraction}`, rep, inputTopic, result, outcome.usage), latency };
+  return { ...toRunRecord(`${LATENCY_CASE}@${fraction} ${client}`, rep, inputTopic, result, outcome.usage), latency };
 }

@@ -1,11 +1,12 @@
+import type { KafkaClientName } from '../../src/kafka/types.js';
 import { startCaseChild } from '../child/run-child.js';
 import { toRunRecord, type BenchContext, type RunRecord } from '../context.js';
 import { uniqueName } from '../kafka.js';
 import { iotPipelineConfig } from '../pipeline-config.js';
 import { withCaseTopics } from './measure-case.js';
 
-export function pipelineCaseId(windowSize: number): string {
-  return `pipeline@${windowSize}`;
+export function pipelineCaseId(windowSize: number, client: KafkaClientName): string {
+  return `pipeline@${windowSize} ${client}`;
 }
 
 /** Node flags for a pipeline child: with `--profile`, a CPU profile per run. */
@@ -19,10 +20,10 @@ export function profileFlags(ctx: BenchContext, name: string): string[] {
  * window.maxRecords = windowSize. Window 1 drains the small topic (one transaction per record
  * makes it too slow for the full one); records/s stays comparable.
  */
-export async function runPipelineCase(ctx: BenchContext, windowSize: number, rep: number): Promise<RunRecord> {
+export async function runPipelineCase(ctx: BenchContext, windowSize: number, client: KafkaClientName, rep: number): Promise<RunRecord> {
   const dataset = windowSize === 1 ? ctx.datasets.small : ctx.datasets.full;
-  const caseId = pipelineCaseId(windowSize);
-  const slug = `pipeline-${windowSize}`;
+  const caseId = pipelineCaseId(windowSize, client);
+  const slug = `pipeline-${windowSize}-${client}`;
   const { value: result, usage } = await withCaseTopics(ctx, slug, [{ name: 'out', partitions: dataset.partitions }, { name: 'dlq', partitions: 1 }], async ([outputTopic, deadLetterTopic]) => {
     const config = iotPipelineConfig({
       repoRoot: ctx.env.repoRoot,
@@ -33,6 +34,7 @@ export async function runPipelineCase(ctx: BenchContext, windowSize: number, rep
       outputTopic,
       deadLetterTopic,
       window: { maxRecords: windowSize, maxLingerMs: ctx.options.lingerMs },
+      client,
     });
     const child = startCaseChild(
       { kind: 'pipeline', mode: 'drain', config, baseDir: ctx.env.repoRoot, expectedRecords: dataset.records, expectedPartitions: dataset.partitions, brokerPid: ctx.env.kafkaPid },

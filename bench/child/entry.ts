@@ -2,11 +2,9 @@
  * The case child: `fork(dist/bench/child/entry.js)`. Waits for one `run` message, runs that
  * case, sends its result and exits. Its CPU time and peak RSS are the case's own.
  */
-import '../../src/kafka/kafkajs/patches.js'; // the baselines use raw kafkajs: its version check and fixes first
-import { runCopyEos } from './copy-eos.js';
-import { runCopyRaw } from './copy-raw.js';
 import { runPipeline } from './pipeline-run.js';
 import type { CaseResult, CaseSpec, ChildMessage, ParentMessage } from './protocol.js';
+import { runSeamCopy } from './seam-copy.js';
 
 function send(message: ChildMessage): Promise<void> {
   return new Promise((resolve) => process.send!(message, undefined, {}, () => resolve()));
@@ -17,8 +15,8 @@ const stopRequested = new Promise<void>((resolve) => { stop = resolve; });
 
 async function run(spec: CaseSpec): Promise<CaseResult> {
   switch (spec.kind) {
-    case 'copy-raw': return runCopyRaw(spec);
-    case 'copy-eos': return runCopyEos(spec);
+    case 'copy-raw':
+    case 'copy-eos': return runSeamCopy(spec);
     case 'pipeline': return runPipeline(spec, { ready: () => void send({ type: 'ready' }), stopRequested });
   }
 }

@@ -1,3 +1,5 @@
+import type { KafkaClientName } from '../../src/kafka/types.js';
+
 /**
  * What the benchmark parent and a case child say to each other over the fork() IPC channel.
  * Every measured case runs in its own Node process, so its CPU time and peak RSS are its own
@@ -12,9 +14,10 @@ export interface CaseWindow {
   maxInFlight: number;
 }
 
-/** kafkajs consume → produce the same bytes, no decode or model. */
+/** A Kafka client's consume → produce the same bytes, no decode or model (seam-copy.ts). */
 export interface CopySpec {
   kind: 'copy-raw' | 'copy-eos';
+  client: KafkaClientName;
   brokers: string[];
   inputTopic: string;
   outputTopic: string;

@@ -3,6 +3,7 @@ import type { StreamscoreConfig } from '../../config/types.js';
 import { createKafkajsClient } from '../kafkajs/kafkajs-client.js';
 import type { KafkaClient } from '../types.js';
 import { PlatformaticOffsetsAdmin } from './offsets-admin.js';
+import { PlatformaticRecordProducer } from './record-producer.js';
 import { PlatformaticRecordSource } from './record-source.js';
 import { PlatformaticTransactionalSink } from './transactional-sink.js';
 import { checkPlatformaticVersion } from './version-guard.js';
@@ -15,9 +16,9 @@ import { checkPlatformaticVersion } from './version-guard.js';
  * Logging: platformatic has no logger hooks (it reports through `debug` and diagnostics channels);
  * what this folder logs itself is at debug, failures reach the pipeline as catalogued errors.
  *
- * The tools around the pipeline (topic admin, group offsets store, record producer, topic reader)
- * are not on the exactly-once path: they are kafkajs' implementations, on a kafkajs client made
- * with the same settings.
+ * The tools around the pipeline (topic admin, group offsets store, topic reader) are not on the
+ * exactly-once path: they are kafkajs' implementations, on a kafkajs client made with the same
+ * settings. The plain record producer is platformatic's (the benchmark's copy-raw baseline).
  */
 export function createPlatformaticClient(config: StreamscoreConfig['kafka'], logger: Logger, clientIdSuffix = ''): KafkaClient {
   checkPlatformaticVersion();
@@ -32,7 +33,7 @@ export function createPlatformaticClient(config: StreamscoreConfig['kafka'], log
     admin: () => new PlatformaticOffsetsAdmin(config, clientIdSuffix),
     topicAdmin: () => kafkajsTools().topicAdmin(),
     groupOffsets: () => kafkajsTools().groupOffsets(),
-    recordProducer: () => kafkajsTools().recordProducer(),
+    recordProducer: () => new PlatformaticRecordProducer(config, clientIdSuffix),
     topicReader: (options) => kafkajsTools().topicReader(options),
   };
 }

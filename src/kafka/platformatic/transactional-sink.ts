@@ -173,7 +173,8 @@ export class PlatformaticTransactionalSink implements TransactionalSink {
   }
 }
 
-function toMessage(topic: string, message: OutputMessage): MessageToProduce<Buffer, Buffer, Buffer, Buffer> {
+/** An output message as platformatic produces it (headers as byte pairs). */
+export function toMessage(topic: string, message: OutputMessage): MessageToProduce<Buffer, Buffer, Buffer, Buffer> {
   const headers = new Map<Buffer, Buffer>();
   for (const [key, value] of Object.entries(message.headers)) headers.set(Buffer.from(key), Buffer.isBuffer(value) ? value : Buffer.from(value));
   return {
