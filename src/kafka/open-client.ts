@@ -13,15 +13,15 @@ export type KafkaSettings = StreamscoreConfig['kafka'];
  */
 export function openKafkaClient(settings: KafkaSettings, logger: Logger, clientIdSuffix = ''): KafkaClient {
   switch (settings.client) {
-    case 'platformatic':
-      return createPlatformaticClient(settings, logger, clientIdSuffix);
     case 'kafkajs':
-    default:
       return createKafkajsClient(settings, logger, clientIdSuffix);
+    case 'platformatic':
+    default:
+      return createPlatformaticClient(settings, logger, clientIdSuffix);
   }
 }
 
 /** Settings for a tool that only knows the brokers (generate, the demo's observers): defaults otherwise. */
 export function toolKafkaSettings(brokers: string[], clientId: string): KafkaSettings {
-  return { brokers, client: 'kafkajs', clientId, ssl: false, connectionTimeoutMs: 3000, sessionTimeoutMs: 30_000, heartbeatIntervalMs: 3000, transactionTimeoutMs: 60_000 };
+  return { brokers, client: 'kafkajs', clientId, ssl: false, connectionTimeoutMs: 3000, sessionTimeoutMs: 30_000, heartbeatIntervalMs: 3000, transactionTimeoutMs: 10_000 };
 }
