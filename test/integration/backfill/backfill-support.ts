@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { waitFor } from '../../support/environment.js';
 import { avroDecoder, avroEncoder, kafkaFor, readTopic } from '../../support/kafka-fixtures.js';
 import { READING_SCHEMA } from '../../support/pipeline-config.js';
 import { StreamscoreProcess } from '../../support/streamscore-process.js';
@@ -75,6 +76,23 @@ export async function readPredictions(outputTopic: string, sourceTopic: string):
     modelSha256.add(p.model_sha256);
   }
   return { counts, modelSha256, total: messages.length };
+}
+
+/**
+ * The predictions once every expected source offset has one, or at the deadline. A backfill killed
+ * mid-transaction leaves that transaction open until the broker aborts it (kafka.transactionTimeoutMs;
+ * with the window-scoped client no later run shares its transactional id to abort it sooner): until
+ * then read_committed readers, and the end offsets they read to, stop in front of it, and the resumed
+ * run's outputs after it are not visible yet (docs/backfill.md).
+ */
+export async function readPredictionsSettled(outputTopic: string, sourceTopic: string, expected: Iterable<string>, timeoutMs = 60_000): Promise<Scored> {
+  const want = [...expected];
+  let last: Scored | undefined;
+  await waitFor(async () => {
+    last = await readPredictions(outputTopic, sourceTopic);
+    return want.every((k) => last!.counts.has(k)) ? true : undefined;
+  }, { timeoutMs, what: `predictions for all ${want.length} source offsets`, intervalMs: 1_000 }).catch(() => undefined);
+  return last!;
 }
 
 /** Exactly the expected source offsets, each once: the report lists what is missing, extra or repeated. */

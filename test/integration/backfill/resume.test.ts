@@ -4,7 +4,7 @@ import { createTopics, deleteTopics, readTopic } from '../../support/kafka-fixtu
 import { KAFKA_CLIENTS } from '../../support/kafka-clients.js';
 import { suffix, tinyConfig } from '../../support/pipeline-config.js';
 import { writeConfig, type StreamscoreProcess } from '../../support/streamscore-process.js';
-import { assertScoredExactly, backfill, backfillToExit, brokers, deleteBackfillGroups, type HistoryRecord, loggedPlan, planOffsets, produceHistory, readPredictions, registryUrl } from './backfill-support.js';
+import { assertScoredExactly, backfill, backfillToExit, brokers, deleteBackfillGroups, type HistoryRecord, loggedPlan, planOffsets, produceHistory, readPredictionsSettled, registryUrl } from './backfill-support.js';
 
 for (const client of KAFKA_CLIENTS) {
   describe(`backfill: kill -9 three times, resume with the same command [${client}]`, () => {
@@ -57,7 +57,7 @@ for (const client of KAFKA_CLIENTS) {
       const plan = loggedPlan(last.lines);
       assert.deepEqual(planOffsets(plan).sort(), [...inside].sort(), 'the stored plan is the range by time');
 
-      assertScoredExactly(await readPredictions(topics.output, topics.input), inside);
+      assertScoredExactly(await readPredictionsSettled(topics.output, topics.input, inside), inside);
       assert.equal((await readTopic(brokers, topics.dlq, 'read_committed')).length, 0);
       const aborted = (await readTopic(brokers, topics.output, 'read_uncommitted')).length - 9_000;
       process.stdout.write(`# resume: killed after ${kills.join(', ')} commits; ${aborted} outputs of aborted transactions seen read_uncommitted\n`);
