@@ -1,4 +1,4 @@
-import type { Admin, Kafka } from 'kafkajs';
+import type { KafkaClient, OffsetsAdmin, TopicAdmin } from '../src/kafka/types.js';
 import type { CaseUsage } from './cases/measure-case.js';
 import type { CaseResult } from './child/protocol.js';
 import type { Dataset } from './dataset.js';
@@ -9,8 +9,10 @@ import type { BenchOptions } from './options.js';
 export interface BenchContext {
   options: BenchOptions;
   env: BenchEnvironment;
-  kafka: Kafka;
-  admin: Admin;
+  /** The bench's own client for set-up (topics, preloading, the latency case's reader and producer): the seam's kafkajs tools. */
+  kafka: KafkaClient;
+  admin: TopicAdmin;
+  offsets: OffsetsAdmin;
   /** The full topic (`--records`) and the small one for window 1 (its first `--window1-records`). */
   datasets: { full: Dataset; small: Dataset };
   /** java for kafka-tools (the broker's Java when it is the local stack). */

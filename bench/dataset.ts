@@ -1,5 +1,4 @@
-import type { Admin, Kafka } from 'kafkajs';
-import { Partitioners } from 'kafkajs';
+import type { KafkaClient, OffsetsAdmin, TopicAdmin } from '../src/kafka/types.js';
 import { createTopics, deleteTopics, firstValue, topicOffsets } from './kafka.js';
 import { IotRecords } from './iot-records.js';
 
@@ -41,7 +40,17 @@ export function datasetTopic(options: Pick<DatasetOptions, 'records' | 'partitio
  * Record timestamps are left to the producer (now): the generator's event times are in the past
  * and would make the broker's retention delete the segments.
  */
-export async function preloadDataset(kafka: Kafka, admin: Admin, options: DatasetOptions): Promise<Dataset> {
+export async function preloadDataset(kafka: KafkaClient, admin: TopicAdmin, options: DatasetOptions): Promise<Dataset> {
+  const offsets = kafka.admin();
+  await offsets.connect();
+  try {
+    return await preload(kafka, admin, offsets, options);
+  } finally {
+    await offsets.disconnect().catch(() => undefined);
+  }
+}
+
+async function preload(kafka: KafkaClient, admin: TopicAdmin, offsets: OffsetsAdmin, options: DatasetOptions): Promise<Dataset> {
   const started = Date.now();
   const topic = datasetTopic(options);
   const source = await IotRecords.register(options.repoRoot, options.registryUrl, `${topic}-value`, options.seed);
@@ -50,7 +59,7 @@ export async function preloadDataset(kafka: Kafka, admin: Admin, options: Datase
   const meanKeyBytes = sample.reduce((sum, r) => sum + r.key.length, 0) / sample.length;
   const describe = (reused: boolean): Dataset => ({ topic, records: options.records, partitions: options.partitions, meanValueBytes, meanKeyBytes, reused, preloadMs: Date.now() - started });
 
-  const existing = await topicOffsets(admin, topic);
+  const existing = await topicOffsets(admin, offsets, topic);
   const complete = existing !== undefined && existing.length === options.partitions
     && existing.every((p) => p.low === 0) && existing.reduce((sum, p) => sum + p.high, 0) === options.records;
   // A registry that keeps schemas in memory (Testcontainers', or a local stack from before it kept an
@@ -64,26 +73,27 @@ export async function preloadDataset(kafka: Kafka, admin: Admin, options: Datase
   }
   await createTopics(admin, [{ topic, partitions: options.partitions }]);
 
-  const producer = kafka.producer({ allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
+  // The seam's kafkajs producer: idempotent, acks=all, murmur2 of the key as the Java client.
+  const producer = kafka.recordProducer();
   await producer.connect();
   try {
     const fresh = await IotRecords.register(options.repoRoot, options.registryUrl, `${topic}-value`, options.seed);
     for (let sent = 0; sent < options.records; sent += PRODUCE_CHUNK) {
       const messages = fresh.take(Math.min(PRODUCE_CHUNK, options.records - sent));
-      await producer.send({ topic, acks: -1, messages });
+      await producer.send(topic, messages.map((m) => ({ key: m.key, value: m.value, headers: {} })));
     }
   } finally {
     await producer.disconnect();
   }
-  const loaded = await topicOffsets(admin, topic);
+  const loaded = await topicOffsets(admin, offsets, topic);
   const total = loaded?.reduce((sum, p) => sum + p.high, 0);
   if (total !== options.records) throw new Error(`preloading ${topic}: expected ${options.records} records, the topic has ${total}`);
   return describe(false);
 }
 
-async function waitUntilGone(admin: Admin, topic: string): Promise<void> {
+async function waitUntilGone(admin: TopicAdmin, topic: string): Promise<void> {
   const deadline = Date.now() + 60_000;
-  while ((await admin.listTopics()).includes(topic)) {
+  while ((await admin.existingTopics()).has(topic)) {
     if (Date.now() > deadline) throw new Error(`topic ${topic} was not deleted within 60 s`);
     await new Promise((resolve) => setTimeout(resolve, 500));
   }

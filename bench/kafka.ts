@@ -1,8 +1,10 @@
-import { Kafka, logLevel, type Admin, type ITopicConfig, type logCreator } from 'kafkajs';
+import pino from 'pino';
+import { openKafkaClient, toolKafkaSettings } from '../src/kafka/open-client.js';
+import type { KafkaClient, OffsetsAdmin, TopicAdmin } from '../src/kafka/types.js';
 
-/** The benchmark's own kafkajs client: quiet, patient with a busy 2-core broker. */
-export function benchKafka(brokers: string[], clientId = 'streamscore-bench', logger?: logCreator): Kafka {
-  return new Kafka({ clientId, brokers, logLevel: logLevel.WARN, ...(logger ? { logCreator: logger } : {}), requestTimeout: 60_000, retry: { retries: 10, initialRetryTime: 200, maxRetryTime: 5_000 } });
+/** The benchmark's own client for set-up, through the seam (the kafkajs tools), quiet. */
+export function benchKafka(brokers: string[], clientId = 'streamscore-bench'): KafkaClient {
+  return openKafkaClient({ ...toolKafkaSettings(brokers, clientId), client: 'kafkajs' }, pino({ level: 'warn' }));
 }
 
 export interface TopicSpec {
@@ -13,52 +15,39 @@ export interface TopicSpec {
 }
 
 /**
- * Creates topics and waits until the broker's metadata shows a leader for every partition.
- * Not kafkajs' `waitForLeaders`: it retries only LEADER_NOT_AVAILABLE, while a KRaft broker under
- * load may still answer UNKNOWN_TOPIC_OR_PARTITION for a moment after the create returned.
+ * Creates topics and waits until every partition has a leader (a KRaft broker under load may
+ * still answer UNKNOWN_TOPIC_OR_PARTITION a moment after the create returned: asked again).
  * If the topics do not settle, they are deleted again before the error is thrown.
  */
-export async function createTopics(admin: Admin, topics: TopicSpec[]): Promise<void> {
-  const specs: ITopicConfig[] = topics.map((t) => ({
-    topic: t.topic,
-    numPartitions: t.partitions,
-    replicationFactor: 1,
-    configEntries: Object.entries(t.config ?? {}).map(([name, value]) => ({ name, value })),
-  }));
-  await admin.createTopics({ topics: specs, waitForLeaders: false, timeout: 30_000 });
-  const names = topics.map((t) => t.topic);
+export async function createTopics(admin: TopicAdmin, topics: TopicSpec[]): Promise<void> {
+  await admin.createTopics(topics.map((t) => ({ topic: t.topic, partitions: t.partitions, configs: t.config })));
   const deadline = Date.now() + 60_000;
   for (;;) {
     try {
-      const { topics: metadata } = await admin.fetchTopicMetadata({ topics: names });
-      const ready = topics.every((t) => {
-        const partitions = metadata.find((m) => m.name === t.topic)?.partitions ?? [];
-        return partitions.length === t.partitions && partitions.every((p) => p.leader >= 0);
-      });
-      if (ready) return;
+      const described = await admin.describeTopics(topics.map((t) => t.topic));
+      if (topics.every((t) => described.get(t.topic)?.partitions === t.partitions)) return;
     } catch {
-      // UNKNOWN_TOPIC_OR_PARTITION while the metadata catches up: ask again
+      // the metadata is catching up: ask again
     }
     if (Date.now() > deadline) {
-      await deleteTopics(admin, names);
-      throw new Error(`topics ${names.join(', ')} had no leaders 60 s after being created`);
+      await deleteTopics(admin, topics.map((t) => t.topic));
+      throw new Error(`topics ${topics.map((t) => t.topic).join(', ')} had no leaders 60 s after being created`);
     }
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }
 
 /** Best effort: a failed clean-up must not hide a result. */
-export async function deleteTopics(admin: Admin, topics: string[]): Promise<void> {
+export async function deleteTopics(admin: TopicAdmin, topics: string[]): Promise<void> {
   if (!topics.length) return;
-  await admin.deleteTopics({ topics, timeout: 30_000 }).catch(() => undefined);
+  await admin.deleteTopics(topics);
 }
 
 /** Per partition [low, high) offsets; undefined if the topic does not exist. */
-export async function topicOffsets(admin: Admin, topic: string): Promise<{ partition: number; low: number; high: number }[] | undefined> {
-  const existing = new Set(await admin.listTopics());
-  if (!existing.has(topic)) return undefined;
-  const offsets = await admin.fetchTopicOffsets(topic);
-  return offsets.map((o) => ({ partition: o.partition, low: Number(o.low), high: Number(o.high) })).sort((a, b) => a.partition - b.partition);
+export async function topicOffsets(admin: TopicAdmin, offsets: OffsetsAdmin, topic: string): Promise<{ partition: number; low: number; high: number }[] | undefined> {
+  if (!(await admin.existingTopics()).has(topic)) return undefined;
+  const found = await offsets.partitionOffsets(topic);
+  return found.map((o) => ({ partition: o.partition, low: Number(o.low), high: Number(o.high) })).sort((a, b) => a.partition - b.partition);
 }
 
 /** A name no earlier run used: benchmark topics and groups are never shared between runs. */
@@ -67,15 +56,13 @@ export function uniqueName(prefix: string): string {
 }
 
 /** The value of the first record of a non-empty topic (any partition), read by a throwaway group. */
-export async function firstValue(kafka: Kafka, topic: string): Promise<Buffer | null> {
-  const consumer = kafka.consumer({ groupId: uniqueName('streamscore-bench-peek') });
-  await consumer.connect();
+export async function firstValue(kafka: KafkaClient, topic: string): Promise<Buffer | null> {
+  const reader = kafka.topicReader({ groupPrefix: 'streamscore-bench-peek' });
   try {
-    await consumer.subscribe({ topics: [topic], fromBeginning: true });
     return await new Promise<Buffer | null>((resolve, reject) => {
-      consumer.run({ eachMessage: async ({ message }) => resolve(message.value) }).catch(reject);
+      reader.start([topic], (records) => { if (records.length) resolve(records[0].value); }).catch(reject);
     });
   } finally {
-    await consumer.disconnect().catch(() => undefined);
+    await reader.stop().catch(() => undefined);
   }
 }

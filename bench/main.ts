@@ -1,12 +1,11 @@
 /**
  * `npm run bench [-- --quick | --help]`: streamscore's benchmark (house style §9). Preloads
  * IoT readings once, then drains them with each case in its own child process, interleaved
- * over repetitions: kafkajs copy baselines (at-least-once and exactly-once), the pipeline at
+ * over repetitions: each Kafka client's copy baselines (at-least-once and exactly-once), the pipeline at
  * several window sizes, and Kafka's own perf tools as the machine's ceiling; then measures
  * end-to-end latency at fractions of the pipeline's maximum rate. Writes bench/results/<time>.json
  * and the results section of docs/benchmarks.md, and prints the same tables.
  */
-import '../src/kafka/kafkajs/patches.js'; // the baselines use raw kafkajs: its version check and fixes first
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { LATENCY_CASE, runLatencyCase, type LatencyRun } from './cases/latency.js';
@@ -41,18 +40,20 @@ const describeRun = (r: RunRecord): string =>
 async function main(): Promise<void> {
   const env = await resolveEnvironment(log);
   const kafka = benchKafka(env.brokers);
-  const admin = kafka.admin();
+  const admin = kafka.topicAdmin();
+  const offsets = kafka.admin();
   const failures: { caseId: string; rep: number; error: string }[] = [];
   try {
     const machine = await describeMachine(env.repoRoot, env.source);
     await admin.connect();
+    await offsets.connect();
     const outDir = resolve(env.repoRoot, options.outDir);
     const datasetOptions = { partitions: options.partitions, seed: options.seed, fresh: options.freshData, repoRoot: env.repoRoot, registryUrl: env.registryUrl };
     log(`preloading ${options.records} records (and the first ${options.window1Records} for window 1)`);
     const full = await preloadDataset(kafka, admin, { ...datasetOptions, records: options.records });
     const small = await preloadDataset(kafka, admin, { ...datasetOptions, records: options.window1Records });
     for (const d of [full, small]) log(`dataset ${d.topic}: ${d.reused ? 'reused' : `loaded in ${round(d.preloadMs / 1000)} s`}`);
-    const ctx: BenchContext = { options, env, kafka, admin, datasets: { full, small }, javaPath: machine.javaPath, log };
+    const ctx: BenchContext = { options, env, kafka, admin, offsets, datasets: { full, small }, javaPath: machine.javaPath, log };
     if (options.profile) {
       ctx.profileDir = join(outDir, `${stamp}-profiles`);
       mkdirSync(ctx.profileDir, { recursive: true });
@@ -128,6 +129,7 @@ async function main(): Promise<void> {
     if (failures.length) process.exitCode = 1;
   } finally {
     await admin.disconnect().catch(() => undefined);
+    await offsets.disconnect().catch(() => undefined);
     await env.release().catch(() => undefined);
   }
 }

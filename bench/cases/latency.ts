@@ -2,9 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import avro from 'avsc';
-import { Partitioners, type Consumer } from 'kafkajs';
 import { WIRE_HEADER_BYTES } from '../../src/codec/registry.js';
-import type { KafkaClientName } from '../../src/kafka/types.js';
+import type { KafkaClientName, TopicReader } from '../../src/kafka/types.js';
 import { startCaseChild } from '../child/run-child.js';
 import { toRunRecord, type BenchContext, type RunRecord } from '../context.js';
 import { IotRecords } from '../iot-records.js';
@@ -37,25 +36,20 @@ export interface LatencyRun extends RunRecord {
 }
 
 /** Reads predictions as an application would (read_committed) and notes when each became visible. */
-async function startReader(ctx: BenchContext, topic: string, onPrediction: (sourceTimestamp: number, visibleAt: number) => void): Promise<Consumer> {
+async function startReader(ctx: BenchContext, topic: string, onPrediction: (sourceTimestamp: number, visibleAt: number) => void): Promise<TopicReader> {
   const schema = JSON.parse(readFileSync(join(ctx.env.repoRoot, 'schemas', 'prediction.avsc'), 'utf8')) as avro.Schema;
   const type = avro.Type.forSchema(schema);
-  const consumer = ctx.kafka.consumer({ groupId: uniqueName('streamscore-bench-latency-reader'), readUncommitted: false, maxWaitTimeInMs: 50 });
-  const joined = new Promise<void>((resolve) => consumer.on(consumer.events.GROUP_JOIN, () => resolve()));
-  await consumer.connect();
-  await consumer.subscribe({ topics: [topic], fromBeginning: true });
-  await consumer.run({
-    eachBatch: async ({ batch }) => {
-      const visibleAt = Date.now();
-      for (const m of batch.messages) {
-        if (!m.value) continue;
-        const prediction = type.fromBuffer(m.value.subarray(WIRE_HEADER_BYTES)) as { source_timestamp: number };
-        onPrediction(Number(prediction.source_timestamp), visibleAt);
-      }
-    },
+  const reader = ctx.kafka.topicReader({ isolation: 'read_committed', groupPrefix: 'streamscore-bench-latency-reader' });
+  await reader.start([topic], (records, visibleAt) => {
+    for (const m of records) {
+      if (!m.value) continue;
+      const prediction = type.fromBuffer(m.value.subarray(WIRE_HEADER_BYTES)) as { source_timestamp: number };
+      onPrediction(Number(prediction.source_timestamp), visibleAt);
+    }
   });
-  await joined;
-  return consumer;
+  const deadline = Date.now() + 60_000;
+  while (!reader.joined && Date.now() < deadline) await sleep(50);
+  return reader;
 }
 
 /**
@@ -82,7 +76,7 @@ export async function runLatencyCase(ctx: BenchContext, client: KafkaClientName,
   const outcome = await withCaseTopics(ctx, `latency-${client}`, topics, async ([inputTopic, outputTopic, deadLetterTopic]) => {
     const latencies: { sourceTimestamp: number; latencyMs: number }[] = [];
     const reader = await startReader(ctx, outputTopic, (sourceTimestamp, visibleAt) => latencies.push({ sourceTimestamp, latencyMs: visibleAt - sourceTimestamp }));
-    const producer = ctx.kafka.producer({ allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
+    const producer = ctx.kafka.recordProducer();
     await producer.connect();
     const config = iotPipelineConfig({
       repoRoot: ctx.env.repoRoot, appId: uniqueName('streamscore-bench-latency'), brokers: ctx.env.brokers, registryUrl: ctx.env.registryUrl,
@@ -100,7 +94,7 @@ export async function runLatencyCase(ctx: BenchContext, client: KafkaClientName,
       while (sent < total) {
         const due = Math.min(total, Math.floor(((Date.now() - started) / 1000) * ratePerSec));
         if (due > sent) {
-          await producer.send({ topic: inputTopic, acks: -1, messages: records.slice(sent, due) });
+          await producer.send(inputTopic, records.slice(sent, due).map((r) => ({ key: r.key, value: r.value, headers: {} })));
           sent = due;
         } else {
           await sleep(5);
@@ -128,7 +122,7 @@ export async function runLatencyCase(ctx: BenchContext, client: KafkaClientName,
       child.stop();
       await child.result.catch(() => undefined);
       await producer.disconnect().catch(() => undefined);
-      await reader.disconnect().catch(() => undefined);
+      await reader.stop().catch(() => undefined);
     }
   });
   const { result, latency, inputTopic } = outcome.value;

@@ -1,9 +1,8 @@
 import { Writable } from 'node:stream';
-import { logLevel, type logCreator } from 'kafkajs';
 
 /**
  * Counts warnings and errors by message instead of printing them: the case's stderr stays
- * readable, and the counts (e.g. kafkajs retrying CONCURRENT_TRANSACTIONS) go into the result,
+ * readable, and the counts (e.g. a client retrying CONCURRENT_TRANSACTIONS) go into the result,
  * where they explain a slow case.
  */
 export class LogTally {
@@ -12,13 +11,6 @@ export class LogTally {
   note(message: string, error?: unknown): void {
     const text = `${message}${error ? `: ${String(error)}` : ''}`.slice(0, 160);
     this.counts[text] = (this.counts[text] ?? 0) + 1;
-  }
-
-  /** A kafkajs logCreator that tallies WARN and ERROR entries. */
-  kafkajs(): logCreator {
-    return () => ({ level, log }) => {
-      if (level === logLevel.ERROR || level === logLevel.WARN) this.note(`kafkajs: ${log.message}`, (log as { error?: unknown }).error);
-    };
   }
 
   /** A pino destination that tallies each JSON line (the pipeline logs at warn and above). */
