@@ -226,6 +226,45 @@ export interface TopicReader {
   stop(): Promise<void>;
 }
 
+/** A record read by a TopicInspector: headers as strings. */
+export interface InspectedRecord {
+  partition: number;
+  offset: string;
+  key: Buffer | null;
+  value: Buffer | null;
+  headers: Record<string, string>;
+}
+
+/** A record to write with a TopicInspector: to its `partition` if it names one, else by key. */
+export interface OutgoingRecord {
+  key: string | Buffer | null;
+  value: Buffer | null;
+  partition?: number;
+  headers?: Record<string, string | Buffer>;
+  timestamp?: string;
+}
+
+/**
+ * Topics as an outside observer sees them: for checks of what streamscore wrote (the tests'
+ * exactly-once oracle) and set-up. Not on the pipeline's path.
+ */
+export interface TopicInspector {
+  /** Creates the topics and waits until every partition has a leader. */
+  createTopics(topics: { topic: string; partitions: number }[], timeoutMs?: number): Promise<void>;
+  /** Best effort. */
+  deleteTopics(topics: string[]): Promise<void>;
+  /** Best effort: deletes the groups whose id `matches`. */
+  deleteGroups(matches: (groupId: string) => boolean): Promise<void>;
+  produce(topic: string, records: readonly OutgoingRecord[]): Promise<void>;
+  /** A connected producer for many sends (acks=all); close it when done. */
+  openProducer(): Promise<{ send(topic: string, records: readonly OutgoingRecord[]): Promise<void>; close(): Promise<void> }>;
+  /** Per partition, the offset after the last stable record. */
+  endOffsets(topic: string): Promise<Map<number, string>>;
+  committedOffsets(groupId: string, topic: string): Promise<Map<number, string>>;
+  /** The whole topic up to the end offsets it has when called. */
+  readTopic(topic: string, isolation: 'read_committed' | 'read_uncommitted', timeoutMs?: number): Promise<InspectedRecord[]>;
+}
+
 // ── The client ───────────────────────────────────────────────────────────────────────────────
 
 /**
@@ -247,4 +286,5 @@ export interface KafkaClient {
   groupOffsets(): GroupOffsetsStore;
   recordProducer(): RecordProducer;
   topicReader(options?: ReaderOptions): TopicReader;
+  inspector(): TopicInspector;
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { avroDecoder, avroEncoder, kafkaFor, readTopic, waitForCommittedToEnd } from './kafka-fixtures.js';
+import { avroDecoder, avroEncoder, openProducer, readTopic, waitForCommittedToEnd } from './kafka-fixtures.js';
 import { READING_SCHEMA } from './pipeline-config.js';
 
 export interface Topics {
@@ -12,8 +12,7 @@ export interface Topics {
 /** Produces valid readings at a steady rate until stopped, spread over all partitions. */
 export async function startLoad(brokers: string[], registryUrl: string, topic: string, options: { perSecond: number; partitions: number }) {
   const encode = await avroEncoder(registryUrl, `${topic}-value`, JSON.parse(readFileSync(READING_SCHEMA, 'utf8')));
-  const producer = kafkaFor(brokers).producer({ allowAutoTopicCreation: false });
-  await producer.connect();
+  const producer = await openProducer(brokers);
   let sent = 0;
   let running = true;
   const tickMs = 100;
@@ -25,7 +24,7 @@ export async function startLoad(brokers: string[], registryUrl: string, topic: s
       for (let i = 0; i < perTick; i++, sent++) {
         messages.push({ key: `k${sent % 101}`, partition: sent % options.partitions, value: await encode({ id: `r${sent}`, a: (sent % 13) / 3, b: (sent % 7) / 2, c: null }) });
       }
-      await producer.send({ topic, acks: -1, messages });
+      await producer.send(topic, messages);
       await new Promise((r) => setTimeout(r, Math.max(0, tickMs - (Date.now() - started))));
     }
   })();
@@ -34,7 +33,7 @@ export async function startLoad(brokers: string[], registryUrl: string, topic: s
     async stop(): Promise<number> {
       running = false;
       await loop;
-      await producer.disconnect();
+      await producer.close();
       return sent;
     },
   };

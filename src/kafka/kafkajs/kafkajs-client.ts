@@ -9,6 +9,7 @@ import { InputConsumer } from './input-consumer.js';
 import { PartitionProducer } from './partition-producer.js';
 import { RecordProducer } from './record-producer.js';
 import { TopicAdmin } from './topic-admin.js';
+import { TopicInspector } from './topic-inspector.js';
 import { TopicReader } from './topic-reader.js';
 
 /**
@@ -27,5 +28,6 @@ export function createKafkajsClient(config: StreamscoreConfig['kafka'], logger: 
     groupOffsets: () => new GroupOffsets(kafka),
     recordProducer: () => new RecordProducer(kafka),
     topicReader: (options) => new TopicReader(kafka, options),
+    inspector: () => new TopicInspector(kafka),
   };
 }

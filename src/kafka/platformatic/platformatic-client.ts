@@ -35,5 +35,6 @@ export function createPlatformaticClient(config: StreamscoreConfig['kafka'], log
     groupOffsets: () => kafkajsTools().groupOffsets(),
     recordProducer: () => new PlatformaticRecordProducer(config, clientIdSuffix),
     topicReader: (options) => kafkajsTools().topicReader(options),
+    inspector: () => kafkajsTools().inspector(),
   };
 }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { waitFor } from '../../support/environment.js';
-import { avroDecoder, avroEncoder, kafkaFor, readTopic } from '../../support/kafka-fixtures.js';
+import { avroDecoder, avroEncoder, deleteGroups, openProducer, readTopic } from '../../support/kafka-fixtures.js';
 import { READING_SCHEMA } from '../../support/pipeline-config.js';
 import { StreamscoreProcess } from '../../support/streamscore-process.js';
 
@@ -10,15 +10,7 @@ export const registryUrl = process.env.SCHEMA_REGISTRY_URL ?? '';
 
 /** Removes the consumer groups of the app's backfills (`<appId>.backfill.<id>` and its `.plan`): a test leaves nothing behind. */
 export async function deleteBackfillGroups(appId: string): Promise<void> {
-  const admin = kafkaFor(brokers).admin();
-  await admin.connect();
-  try {
-    const { groups } = await admin.listGroups();
-    const mine = groups.map((g) => g.groupId).filter((g) => g.startsWith(`${appId}.backfill.`));
-    if (mine.length) await admin.deleteGroups(mine).catch(() => undefined);
-  } finally {
-    await admin.disconnect();
-  }
+  await deleteGroups(brokers, (g) => g.startsWith(`${appId}.backfill.`));
 }
 
 /** One produced input record: where it landed and its message timestamp. */
@@ -34,8 +26,7 @@ export interface HistoryRecord {
  */
 export async function produceHistory(topic: string, options: { partitions: number; count: number; startMs: number; stepMs: number }): Promise<HistoryRecord[]> {
   const encode = await avroEncoder(registryUrl, `${topic}-value`, JSON.parse(readFileSync(READING_SCHEMA, 'utf8')));
-  const producer = kafkaFor(brokers).producer({ allowAutoTopicCreation: false });
-  await producer.connect();
+  const producer = await openProducer(brokers);
   const history: HistoryRecord[] = [];
   try {
     let messages = [];
@@ -45,12 +36,12 @@ export async function produceHistory(topic: string, options: { partitions: numbe
       history.push({ partition, offset: Math.floor(i / options.partitions), timestamp });
       messages.push({ key: `k${i % 53}`, partition, timestamp: String(timestamp), value: await encode({ id: `r${i}`, a: (i % 13) / 3, b: (i % 7) / 2, c: i % 4 ? null : i % 10 }) });
       if (messages.length === 2000 || i === options.count - 1) {
-        await producer.send({ topic, acks: -1, messages });
+        await producer.send(topic, messages);
         messages = [];
       }
     }
   } finally {
-    await producer.disconnect();
+    await producer.close();
   }
   return history;
 }

@@ -20,7 +20,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parse, stringify } from 'yaml';
 import { uniqueName, waitFor } from '../../support/environment.js';
-import { deleteTopics, kafkaFor, readTopic } from '../../support/kafka-fixtures.js';
+import { deleteGroups, deleteTopics, readTopic } from '../../support/kafka-fixtures.js';
 import { useTestEnvironment } from '../../support/use-test-environment.js';
 
 const README = path.resolve('README.md');
@@ -90,15 +90,7 @@ describe('README "Running it", line by line', () => {
     // Anything of ours still running (a failed run): by pid, found by this test's unique config path.
     for (const pid of processesWith(configFile)) process.kill(pid, 'SIGKILL');
     await deleteTopics(env.brokers, Object.values(topics));
-    const admin = kafkaFor(env.brokers).admin();
-    await admin.connect();
-    try {
-      const { groups } = await admin.listGroups();
-      const ours = groups.map((g) => g.groupId).filter((group) => group === id || group.startsWith(`${id}.`));
-      if (ours.length > 0) await admin.deleteGroups(ours).catch(() => undefined);
-    } finally {
-      await admin.disconnect();
-    }
+    await deleteGroups(env.brokers, (group) => group === id || group.startsWith(`${id}.`));
     rmSync(work, { recursive: true, force: true });
   });
 

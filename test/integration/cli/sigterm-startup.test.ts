@@ -12,7 +12,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { useTestEnvironment } from '../../support/use-test-environment.js';
 import { SIGNAL_LISTENER_LINE } from '../../support/announce-signal-listener.js';
-import { createTopics, deleteTopics, kafkaFor } from '../../support/kafka-fixtures.js';
+import { createTopics, deleteGroups, deleteTopics } from '../../support/kafka-fixtures.js';
 import { suffix, tinyConfig } from '../../support/pipeline-config.js';
 import { StreamscoreProcess, writeConfig } from '../../support/streamscore-process.js';
 
@@ -44,10 +44,7 @@ describe('streamscore run: SIGTERM during start-up', () => {
   after(async () => {
     if (current && current.child.exitCode === null && current.child.signalCode === null) current.kill('SIGKILL');
     await deleteTopics(env.brokers, Object.values(topics));
-    const admin = kafkaFor(env.brokers).admin();
-    await admin.connect();
-    await admin.deleteGroups([appId]).catch(() => undefined);
-    await admin.disconnect();
+    await deleteGroups(env.brokers, (group) => group === appId);
   });
 
   for (const moment of moments) {

@@ -9,10 +9,14 @@ import { spawn } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import kafkajs, { type Admin } from 'kafkajs';
 import { uniqueName } from '../../support/environment.js';
-import { kafkaFor } from '../../support/kafka-fixtures.js';
 import { READING_SCHEMA, tinyConfig } from '../../support/pipeline-config.js';
 import { CLI, writeConfig } from '../../support/streamscore-process.js';
 import { useTestEnvironment } from '../../support/use-test-environment.js';
+
+/** kafkajs itself, for what this test does to the broker directly (transactions, configs) rather than through streamscore. */
+function rawKafka(brokers: string[]): InstanceType<typeof kafkajs.Kafka> {
+  return new kafkajs.Kafka({ clientId: 'streamscore-test', brokers, logLevel: kafkajs.logLevel.NOTHING, retry: { retries: 10 } });
+}
 
 const { ConfigResourceTypes } = kafkajs;
 
@@ -67,7 +71,7 @@ describe('streamscore topics', () => {
   }
 
   before(async () => {
-    admin = kafkaFor(env.brokers).admin();
+    admin = rawKafka(env.brokers).admin();
     await admin.connect();
   });
 

@@ -1,3 +1,4 @@
+import { Kafka, logLevel } from 'kafkajs';
 /**
  * `streamscore diff` on the real stack: generated IoT readings (ground truth in headers), a backfill
  * of part of the range into a predictions topic (the champion's recorded predictions), then a diff
@@ -18,10 +19,15 @@ import { confusion, percentiles, precision, recall, rocAuc } from '../../../src/
 import type { DiffReport } from '../../../src/diff/diff-report.js';
 import type { ModelQuality } from '../../../src/diff/diff-stats.js';
 import { uniqueName } from '../../support/environment.js';
-import { avroDecoder, deleteTopics, createTopics, endOffsets, kafkaFor, readTopic, type ReadMessage } from '../../support/kafka-fixtures.js';
+import { avroDecoder, deleteGroups, deleteTopics, createTopics, endOffsets, readTopic, type ReadMessage } from '../../support/kafka-fixtures.js';
 import { StreamscoreProcess, writeConfig } from '../../support/streamscore-process.js';
 import { useTestEnvironment } from '../../support/use-test-environment.js';
 import { launchChromium, openFile } from '../../support/chromium.js';
+
+/** kafkajs itself, for what this test does to the broker directly (transactions, configs) rather than through streamscore. */
+function rawKafka(brokers: string[]): Kafka {
+  return new Kafka({ clientId: 'streamscore-test', brokers, logLevel: logLevel.NOTHING, retry: { retries: 10 } });
+}
 
 const CANDIDATE = path.resolve('test/fixtures/models/iot-candidate.onnx');
 const CHAMPION = path.resolve('models/iot-anomaly.onnx');
@@ -91,12 +97,7 @@ describe('streamscore diff against a backfilled predictions topic', () => {
 
   after(async () => {
     await deleteTopics(env.brokers, Object.values(topics));
-    const admin = kafkaFor(env.brokers).admin();
-    await admin.connect();
-    const { groups } = await admin.listGroups();
-    const mine = groups.map((g) => g.groupId).filter((g) => g.startsWith(`${appId}.`));
-    if (mine.length) await admin.deleteGroups(mine).catch(() => undefined);
-    await admin.disconnect();
+    await deleteGroups(env.brokers, (g) => g.startsWith(`${appId}.`));
   });
 
   it('reports what an independent computation finds, and writes to no topic', async () => {
@@ -258,7 +259,7 @@ describe('streamscore diff against a backfilled predictions topic', () => {
   it('on SIGINT stops and exits 130 with the report of what it compared', async () => {
     // An open transaction on the predictions topic: read_committed stops before it, so the diff
     // cannot finish until it is interrupted (no race with the signal).
-    const producer = kafkaFor(env.brokers).producer({ transactionalId: uniqueName('diff-open-txn'), maxInFlightRequests: 1, idempotent: true });
+    const producer = rawKafka(env.brokers).producer({ transactionalId: uniqueName('diff-open-txn'), maxInFlightRequests: 1, idempotent: true });
     await producer.connect();
     const transaction = await producer.transaction();
     await transaction.send({ topic: topics.predictions, messages: [{ key: 'x', value: Buffer.from([0]) }] });

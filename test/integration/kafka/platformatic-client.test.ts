@@ -1,3 +1,4 @@
+import { Kafka, logLevel } from 'kafkajs';
 /**
  * The platformatic client against a real broker: a window's transaction over several input
  * partitions, read_committed delivery where platformatic's own filter fails, seeks racing fetches,
@@ -15,7 +16,12 @@ import { keyHash } from '../../../src/kafka/platformatic/partitioner.js';
 import type { FetchContext, KafkaClient, SourceHandlers, TopicPartition } from '../../../src/kafka/types.js';
 import type { InputRecord } from '../../../src/records/types.js';
 import { resolveTestEnvironment, uniqueName, waitFor, type TestEnvironment } from '../../support/environment.js';
-import { committedOffsets, createTopics, deleteTopics, endOffsets, kafkaFor, produce, readTopic } from '../../support/kafka-fixtures.js';
+import { committedOffsets, createTopics, deleteTopics, endOffsets, produce, readTopic } from '../../support/kafka-fixtures.js';
+
+/** kafkajs itself, for what this test does to the broker directly (transactions, configs) rather than through streamscore. */
+function rawKafka(brokers: string[]): Kafka {
+  return new Kafka({ clientId: 'streamscore-test', brokers, logLevel: logLevel.NOTHING, retry: { retries: 10 } });
+}
 
 const DEADLINE_MS = 30_000;
 const silent = pino({ level: 'silent' });
@@ -48,7 +54,7 @@ async function reachEnd(seen: { position: Map<string, bigint> }, brokers: string
 
 /** Writes transactions with kafkajs: values starting with `aborted` are aborted, the others committed. */
 async function writeTransactions(brokers: string[], topic: string, transactions: string[][]): Promise<void> {
-  const producer = kafkaFor(brokers).producer({ transactionalId: uniqueName('plat-writer'), idempotent: true, maxInFlightRequests: 1 });
+  const producer = rawKafka(brokers).producer({ transactionalId: uniqueName('plat-writer'), idempotent: true, maxInFlightRequests: 1 });
   await producer.connect();
   try {
     for (const values of transactions) {
@@ -237,7 +243,7 @@ describe('platformatic client', () => {
     cleanups.push(() => admin.disconnect());
     await admin.connect();
     assert.equal(await admin.committedOffset(groupId, input, 0), undefined);
-    const producer = kafkaFor(environment.brokers).producer({ transactionalId: uniqueName('plat-stable-txn'), idempotent: true, maxInFlightRequests: 1 });
+    const producer = rawKafka(environment.brokers).producer({ transactionalId: uniqueName('plat-stable-txn'), idempotent: true, maxInFlightRequests: 1 });
     await producer.connect();
     cleanups.push(() => producer.disconnect());
     const transaction = await producer.transaction();

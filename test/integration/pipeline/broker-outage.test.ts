@@ -4,7 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
 import { useTestEnvironment } from '../../support/use-test-environment.js';
 import { assertExactlyOnce } from '../../support/exactly-once.js';
-import { avroEncoder, createTopics, kafkaFor, produce, type TestMessage } from '../../support/kafka-fixtures.js';
+import { avroEncoder, createTopics, openProducer, produce, type TestMessage } from '../../support/kafka-fixtures.js';
 import { KAFKA_CLIENTS } from '../../support/kafka-clients.js';
 import { READING_SCHEMA, suffix, tinyConfig } from '../../support/pipeline-config.js';
 import { PrivateKafka } from '../../support/private-kafka.js';
@@ -79,19 +79,18 @@ for (const client of KAFKA_CLIENTS) {
 
       // A steady load until some windows have committed. Each send is awaited, so none is in flight
       // at the kill, and the last batch has only just been written: not yet committed.
-      const producer = kafkaFor(broker.brokers).producer({ allowAutoTopicCreation: false });
-      await producer.connect();
+      const producer = await openProducer(broker.brokers);
       let sent = 0;
       do {
         const tick = sleep(100);
-        await producer.send({ topic: topics.input, acks: -1, messages: await readings(encode, sent, BATCH) });
+        await producer.send(topics.input, await readings(encode, sent, BATCH));
         sent += BATCH;
         running.assertAlive();
         await tick;
       } while (count(running.lines, COMMITTED) < COMMITS_BEFORE_KILL);
-      await producer.send({ topic: topics.input, acks: -1, messages: await readings(encode, sent, BATCH) });
+      await producer.send(topics.input, await readings(encode, sent, BATCH));
       sent += BATCH;
-      await producer.disconnect();
+      await producer.close();
       // A transaction's offsets are sent after its predictions were written and before it commits:
       // killing the broker right then leaves that transaction open in the broker's log.
       await running.waitForLine(/"msg":"transaction offsets-sent"/, 10_000, running.lines.length);
