@@ -117,15 +117,17 @@ export class TopicInspector implements TopicInspectorPort {
   }
 
   /**
-   * Reads a whole topic, up to the end offsets it has when called, as a read_committed or
-   * read_uncommitted consumer. Done when each partition's position reaches its end offset
-   * (kafkajs' batch.lastOffset() covers transaction markers and aborted records).
+   * Reads a whole topic, up to the end it has when called, as a read_committed or read_uncommitted
+   * consumer. Done when each partition's position reaches its end (kafkajs' batch.lastOffset()
+   * covers transaction markers and aborted records); read_committed, that waits for any transaction
+   * still open below the end to be committed or aborted.
    */
   async readTopic(topic: string, isolation: 'read_committed' | 'read_uncommitted', timeoutMs = 60_000): Promise<InspectedRecord[]> {
     const ends = await this.endOffsets(topic);
     const pending = new Set([...ends].filter(([, end]) => end !== '0').map(([p]) => p));
     const records: InspectedRecord[] = [];
     if (!pending.size) return records;
+    const targets = new Map<number, bigint>();
     const consumer = this.kafka.consumer({ groupId: `reader-${topic}-${Math.random().toString(36).slice(2)}`, readUncommitted: isolation === 'read_uncommitted', maxWaitTimeInMs: 100 });
     await consumer.connect();
     await consumer.subscribe({ topic, fromBeginning: true });
@@ -140,10 +142,17 @@ export class TopicInspector implements TopicInspectorPort {
           records.push({ partition: batch.partition, offset: m.offset, key: m.key, value: m.value, headers });
           resolveOffset(m.offset);
         }
-        const end = BigInt(ends.get(batch.partition) ?? '0');
+        // The end: the partition's high watermark when first fetched, not only the end offset read
+        // before (kafkajs' admin answers that read_committed: the last stable offset, which an open
+        // transaction of a killed instance holds back until the broker aborts it). Records written
+        // after the read began do not move it.
+        let end = targets.get(batch.partition);
+        if (end === undefined) {
+          end = [BigInt(ends.get(batch.partition) ?? '0'), BigInt(batch.highWatermark)].reduce((a, b) => (a > b ? a : b));
+          targets.set(batch.partition, end);
+        }
         // A fetch that returns nothing at all says lastOffset = high watermark - 1, also when a
-        // read_committed fetch stops at the last stable offset behind an open transaction (a killed
-        // instance's, until the broker aborts it): that is not the end of the partition.
+        // read_committed fetch stops at the last stable offset: that is not the end of the partition.
         const fetchedNothing = (batch as unknown as { isEmptyIncludingFiltered(): boolean }).isEmptyIncludingFiltered();
         if (!fetchedNothing && BigInt(batch.lastOffset()) + 1n >= end) pending.delete(batch.partition);
         if (!pending.size) resolveDone();
