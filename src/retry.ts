@@ -11,6 +11,8 @@ export interface RetryOptions {
   /** Called before each wait, e.g. to log the attempt or keep a heartbeat going. */
   onRetry?: (error: unknown, attempt: number, delayMs: number) => void;
   now?: () => number;
+  /** Waits between attempts (an injected clock's timers); the default is a real timer. */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   random?: () => number;
   /**
    * Which failures this call retries (attempt counts from 0); the others are rethrown at once.
@@ -48,7 +50,10 @@ export async function withRetry<T>(operation: (attempt: number) => Promise<T>, o
       const delayMs = backoffDelay(attempt, options, options.random);
       if (now() - started + delayMs > options.deadlineMs) throw error;
       options.onRetry?.(error, attempt + 1, delayMs);
-      await sleep(delayMs, undefined, options.signal ? { signal: options.signal } : undefined);
+      if (options.sleep) await options.sleep(delayMs, options.signal);
+      else await sleep(delayMs, undefined, options.signal ? { signal: options.signal } : undefined);
+      // An injected sleep resolves when aborted: stop as the real timer's rejection would.
+      if (options.signal?.aborted) throw options.signal.reason ?? new Error('aborted');
     }
   }
 }

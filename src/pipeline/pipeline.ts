@@ -1,8 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { randomBytes } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
-import type { Clock } from '../clock.js';
+import type { Clock, Timers } from '../clock.js';
 import { StreamscoreError } from '../errors.js';
 import type { FetchContext, OffsetsAdmin, RecordSource, TopicPartition, TransactionalSink, TransactionScope } from '../kafka/types.js';
 import { partitionKey, type InputRecord } from '../records/types.js';
@@ -49,7 +48,8 @@ export interface PipelineParts {
   consumer: RecordSource;
   /** Scores a window off the main thread (WindowScorer); a transient fault is thrown and the window retried. */
   scoring: { score(records: readonly InputRecord[], windowId: string): Promise<ScoredWindow> };
-  clock: Clock;
+  /** Time and every timer of the loop (linger, back-pressure waits, retries, the stop deadline). */
+  clock: Clock & Timers;
   logger: Logger;
 }
 
@@ -82,7 +82,8 @@ export class Pipeline extends EventEmitter<PipelineEvents> {
   private readonly committing = new Set<Promise<void>>();
   private readonly instanceId = randomBytes(4).toString('hex');
   private windowSeq = 0;
-  private lingerTimer: NodeJS.Timeout | undefined;
+  /** Cancels the armed linger timer, if one is armed. */
+  private cancelLinger: (() => void) | undefined;
   private processing: Promise<void> | undefined;
   private queueChanged = signal();
   private memberId = '';
@@ -149,12 +150,13 @@ export class Pipeline extends EventEmitter<PipelineEvents> {
   async stop(deadlineMs: number): Promise<boolean> {
     this.stopping = true;
     this.stopController.abort();
-    clearTimeout(this.lingerTimer);
+    this.cancelLinger?.();
+    this.cancelLinger = undefined;
     this.queue.length = 0;
     this.window.flush('shutdown');
     this.signalQueue();
     const inFlight = (this.processing ?? Promise.resolve()).then(() => Promise.all(this.committing));
-    const finished = await Promise.race([inFlight.then(() => true), sleep(deadlineMs).then(() => false)]);
+    const finished = await Promise.race([inFlight.then(() => true), this.parts.clock.sleep(deadlineMs).then(() => false)]);
     await this.parts.consumer.disconnect().catch((error) => this.parts.logger.warn({ err: error }, 'consumer disconnect failed'));
     await this.committer.close();
     return finished;
@@ -287,7 +289,7 @@ export class Pipeline extends EventEmitter<PipelineEvents> {
   private async holdFor(ms: number, context: FetchContext): Promise<void> {
     const until = this.parts.clock.now() + ms;
     for (let left = ms; left > 0 && !this.stopping; left = until - this.parts.clock.now()) {
-      await sleep(Math.min(left, this.options.heartbeatIntervalMs), undefined, { signal: this.stopController.signal }).catch(() => undefined);
+      await this.parts.clock.sleep(Math.min(left, this.options.heartbeatIntervalMs), this.stopController.signal);
       await context.heartbeat().catch(() => undefined);
     }
   }
@@ -300,26 +302,26 @@ export class Pipeline extends EventEmitter<PipelineEvents> {
   /** Back-pressure: hold the fetch loop while too many windows are in flight, heartbeating meanwhile. */
   private async waitForRoom(context: FetchContext): Promise<void> {
     while (!this.stopping && this.windowsInFlight >= this.options.window.maxInFlight) {
-      await Promise.race([this.queueChanged.promise, sleep(this.options.heartbeatIntervalMs)]);
+      await Promise.race([this.queueChanged.promise, this.parts.clock.sleep(this.options.heartbeatIntervalMs, this.stopController.signal)]);
       await context.heartbeat().catch(() => undefined);
     }
   }
 
   private armLinger(): void {
-    if (this.lingerTimer) return;
+    if (this.cancelLinger) return;
     const wait = this.window.untilLinger();
     if (wait === undefined) return;
-    this.lingerTimer = setTimeout(() => {
-      this.lingerTimer = undefined;
+    this.cancelLinger = this.parts.clock.after(wait, () => {
+      this.cancelLinger = undefined;
       const reason = this.window.due();
       if (reason) this.closeWindow(reason);
       else this.armLinger();
-    }, wait);
+    });
   }
 
   private closeWindow(reason: CloseReason): void {
-    clearTimeout(this.lingerTimer);
-    this.lingerTimer = undefined;
+    this.cancelLinger?.();
+    this.cancelLinger = undefined;
     const closed = this.window.flush(reason);
     if (!closed) return;
     this.queue.push(closed);
@@ -379,7 +381,8 @@ export class Pipeline extends EventEmitter<PipelineEvents> {
       : new StreamscoreError('ERR_PIPELINE_WINDOW_FAILED', `Scoring a window failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
     for (const state of this.ledger.states()) this.invalidate(state);
     this.queue.length = 0;
-    clearTimeout(this.lingerTimer);
+    this.cancelLinger?.();
+    this.cancelLinger = undefined;
     this.signalQueue();
     this.emit('failed', { code: this.failure.code, message: this.failure.message });
   }
@@ -458,7 +461,7 @@ export class Pipeline extends EventEmitter<PipelineEvents> {
     const generation = state.generation;
     void (async () => {
       while (!this.stopping && this.ledger.get(state.key) === state && state.status === 'fenced' && state.generation === generation) {
-        await sleep(this.options.heartbeatIntervalMs, undefined, { signal: this.stopController.signal }).catch(() => undefined);
+        await this.parts.clock.sleep(this.options.heartbeatIntervalMs, this.stopController.signal);
         if (this.stopping || state.status !== 'fenced' || state.generation !== generation) return;
         const ownership = await this.parts.admin.ownsPartition(this.options.appId, this.memberId, state.topic, state.partition).catch(() => 'unsettled' as const);
         if (ownership === 'owned' && this.ledger.get(state.key) === state) {
@@ -477,6 +480,8 @@ export class Pipeline extends EventEmitter<PipelineEvents> {
       maxDelayMs: 5_000,
       deadlineMs: forever ? Infinity : 60_000,
       signal: this.stopController.signal,
+      now: () => this.parts.clock.now(),
+      sleep: (ms, signal) => this.parts.clock.sleep(ms, signal),
       onRetry: (error, attempt, delayMs) => this.emit('retrying', { what, attempt, delayMs, message: (error as Error).message }),
     });
   }

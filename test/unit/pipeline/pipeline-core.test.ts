@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import pino from 'pino';
-import { systemClock } from '../../../src/clock.js';
+import { systemClock, type Clock, type Timers } from '../../../src/clock.js';
 import { StreamscoreError } from '../../../src/errors.js';
 import type {
   FetchContext, GroupMetadata, OffsetsAdmin, RecordSource, SourceHandlers, TopicPartition, TransactionContent, TransactionScope, TransactionalSink,
@@ -119,7 +119,34 @@ class FakeScoring {
   }
 }
 
-function setUp(scope: TransactionScope, window: { maxRecords: number; maxInFlight: number; maxLingerMs?: number } = { maxRecords: 4, maxInFlight: 4 }) {
+/** A clock whose time moves only when the test says: timers fire in `advance`. */
+class ManualClock implements Clock, Timers {
+  private time = 1_000_000;
+  private readonly timers: { at: number; fn: () => void }[] = [];
+  now(): number {
+    return this.time;
+  }
+  after(ms: number, fn: () => void): () => void {
+    const timer = { at: this.time + ms, fn };
+    this.timers.push(timer);
+    return () => { this.timers.splice(this.timers.indexOf(timer) >>> 0, 1); };
+  }
+  sleep(ms: number, signal?: AbortSignal): Promise<void> {
+    return new Promise((resolve) => {
+      const cancel = this.after(ms, resolve);
+      signal?.addEventListener('abort', () => { cancel(); resolve(); }, { once: true });
+    });
+  }
+  advance(ms: number): void {
+    this.time += ms;
+    for (const timer of this.timers.filter((t) => t.at <= this.time)) {
+      this.timers.splice(this.timers.indexOf(timer), 1);
+      timer.fn();
+    }
+  }
+}
+
+function setUp(scope: TransactionScope, window: { maxRecords: number; maxInFlight: number; maxLingerMs?: number } = { maxRecords: 4, maxInFlight: 4 }, clock: Clock & Timers = systemClock) {
   const cluster = new FakeCluster();
   const source = new FakeSource();
   const scoring = new FakeScoring();
@@ -131,7 +158,7 @@ function setUp(scope: TransactionScope, window: { maxRecords: number; maxInFligh
     {
       transactionScope: scope,
       createProducer: (id) => new FakeSink(id, cluster),
-      admin: fakeAdmin(cluster), consumer: source, scoring, clock: systemClock, logger: pino({ level: 'silent' }),
+      admin: fakeAdmin(cluster), consumer: source, scoring, clock, logger: pino({ level: 'silent' }),
     },
   );
   return { cluster, source, scoring, pipeline };
@@ -220,6 +247,24 @@ for (const scope of ['partition', 'window'] as const) {
       await committedTo(pipeline, cluster, [1], 4);
       assert.equal(cluster.committed.get(partitionKey(TOPIC, 0)), '2', "window B's part of the revoked partition is not committed");
       assert.ok(!cluster.outputs().includes('0:2'));
+      await pipeline.stop(1_000);
+    });
+
+    it('closes a window on its linger when the injected clock says so, not before', async () => {
+      const clock = new ManualClock();
+      const { cluster, source, pipeline } = setUp(scope, { maxRecords: 100, maxInFlight: 4, maxLingerMs: 1_000 }, clock);
+      await pipeline.start();
+      const initialised = ready(pipeline, 1);
+      source.assign([0]);
+      await initialised;
+      await source.deliver(0, 0, 3);
+      clock.advance(999);
+      await new Promise((resolve) => setImmediate(resolve));
+      assert.equal(cluster.transactions.length, 0, 'the window is still open 1 ms before its linger');
+      const committed = committedTo(pipeline, cluster, [0], 3);
+      clock.advance(1);
+      await committed;
+      assert.deepEqual(cluster.outputs(), ['0:0', '0:1', '0:2']);
       await pipeline.stop(1_000);
     });
 
