@@ -23,7 +23,7 @@ export const errorCatalogue = {
   ERR_TOPIC_MISSING: ['fatal', 'A topic the configuration names does not exist and will not be created.'],
   ERR_STARTUP_TIMEOUT: ['fatal', 'The broker or the schema registry did not answer within the configured start-up time.'],
   ERR_KAFKA_TRANSIENT: ['retriable', 'A transient broker fault (unavailable, coordinator moved, rebalance in progress); retried.'],
-  ERR_KAFKA_FENCED: ['fatal', 'Another instance now owns this transactional id, or the consumer group refused the transaction's offsets as a zombie member's (KIP-447): this instance drops its work on those partitions and rejoins.'],
+  ERR_KAFKA_FENCED: ['fatal', 'Another instance now owns this transactional id, or the consumer group refused the offsets of a zombie member (KIP-447): this instance drops its work on those partitions and rejoins.'],
   ERR_KAFKA_CLIENT_VERSION: ['fatal', 'The installed Kafka client package is not the version streamscore was written and patched for (kafkajs 2.2.4): install the pinned version (npm ci) or choose another kafka.client.'],
   ERR_REGISTRY_TRANSIENT: ['retriable', 'The schema registry is unreachable or answered 5xx or timed out; retried.'],
   ERR_DECODE_MALFORMED: ['poison', 'The record bytes are not valid for the configured codec (not Avro wire format, not JSON).'],
