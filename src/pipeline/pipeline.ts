@@ -302,7 +302,9 @@ export class Pipeline extends EventEmitter<PipelineEvents> {
   /** Back-pressure: hold the fetch loop while too many windows are in flight, heartbeating meanwhile. */
   private async waitForRoom(context: FetchContext): Promise<void> {
     while (!this.stopping && this.windowsInFlight >= this.options.window.maxInFlight) {
-      await Promise.race([this.queueChanged.promise, this.parts.clock.sleep(this.options.heartbeatIntervalMs, this.stopController.signal)]);
+      // No abort signal here: the race often ends on queueChanged, and each sleep still pending would
+      // keep a listener on the stop signal until its timer fires (MaxListenersExceededWarning).
+      await Promise.race([this.queueChanged.promise, this.parts.clock.sleep(this.options.heartbeatIntervalMs)]);
       await context.heartbeat().catch(() => undefined);
     }
   }
