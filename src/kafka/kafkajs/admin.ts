@@ -1,6 +1,6 @@
 import './patches.js'; // the version check and kafkajs fixes, before kafkajs loads
 import { AssignerProtocol, type Admin, type Kafka } from 'kafkajs';
-import { StreamscoreError } from '../../errors.js';
+import { requireExisting } from '../errors.js';
 import type { OffsetsAdmin, PartitionOffsets } from '../types.js';
 import { toKafkaError } from './errors.js';
 
@@ -26,11 +26,7 @@ export class KafkaAdmin implements OffsetsAdmin {
 
   /** Refuses to start if a topic is missing (auto-creation is an operator's decision, not ours). */
   async requireTopics(topics: string[]): Promise<void> {
-    const existing = new Set(await this.listTopics());
-    const missing = topics.filter((t) => !existing.has(t));
-    if (missing.length) {
-      throw new StreamscoreError('ERR_TOPIC_MISSING', `Topic(s) ${missing.join(', ')} do not exist; create them first (\`streamscore topics --config <file> --create\` creates a config's topics) — streamscore run and backfill do not auto-create topics`);
-    }
+    requireExisting(await this.listTopics(), topics);
   }
 
   /** The group's committed offset for one partition; undefined if it never committed there. */

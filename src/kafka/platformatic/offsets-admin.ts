@@ -1,5 +1,5 @@
 import { Admin } from '@platformatic/kafka';
-import { StreamscoreError } from '../../errors.js';
+import { requireExisting } from '../errors.js';
 import type { OffsetsAdmin, PartitionOffsets } from '../types.js';
 import { baseOptions, type KafkaConfig } from './client-options.js';
 import { stableCommittedOffsets } from './committed-offsets.js';
@@ -31,11 +31,7 @@ export class PlatformaticOffsetsAdmin implements OffsetsAdmin {
   }
 
   async requireTopics(topics: string[]): Promise<void> {
-    const existing = new Set(await this.listTopics());
-    const missing = topics.filter((t) => !existing.has(t));
-    if (missing.length) {
-      throw new StreamscoreError('ERR_TOPIC_MISSING', `Topic(s) ${missing.join(', ')} do not exist; create them first (\`streamscore topics --config <file> --create\` creates a config's topics) — streamscore run and backfill do not auto-create topics`);
-    }
+    requireExisting(await this.listTopics(), topics);
   }
 
   /** Read with require_stable: waits (up to a deadline) for a transaction holding offsets of this partition to end. */
